@@ -1,0 +1,1 @@
+"""wellled: NHS culture and leadership evidence, from published files to a gated warehouse."""

@@ -1,0 +1,53 @@
+"""Every path and environment variable wellled reads, in one place.
+
+Paths are resolved when asked for (not at import), so tests and the CLI can point the pipeline at
+another landing folder or warehouse by setting the environment variable first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+# The sources wellled knows, in the order they are listed everywhere (SOURCES.md section 0).
+SOURCES = ("ods", "staff_survey", "wres", "board")
+
+# DuckDB files must stay readable by DuckDB 1.4/1.5 and the BI drivers built on them (DESIGN.md).
+DUCKDB_STORAGE_VERSION = "v1.4.0"
+
+# How many published versions to keep beside the current one.
+PUBLISHED_VERSIONS_KEPT = 5
+
+
+def landing_dir() -> Path:
+    return Path(os.environ.get("WELLLED_LANDING_DIR", PROJECT_ROOT / "data" / "landing")).resolve()
+
+
+def warehouse_dir() -> Path:
+    return Path(os.environ.get("WELLLED_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")).resolve()
+
+
+def build_db_path() -> Path:
+    """The build warehouse: written only by the pipeline, never opened by BI tools."""
+    return warehouse_dir() / "build" / "wellled.duckdb"
+
+
+def published_dir() -> Path:
+    return warehouse_dir() / "published"
+
+
+def published_db_path() -> Path:
+    """The current publication: the one path BI tools open, read-only."""
+    return published_dir() / "wellled.duckdb"
+
+
+def data_docs_dir() -> Path:
+    return warehouse_dir() / "data_docs"
+
+
+def dagster_home() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / "dagster_home")).resolve()

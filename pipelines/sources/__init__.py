@@ -1,0 +1,1 @@
+"""One module per source: official file -> tidy table. Pure Python and pandas, no Dagster."""

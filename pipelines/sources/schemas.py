@@ -1,0 +1,135 @@
+"""The raw tables: what each source parser returns and ingest writes to the `raw` schema.
+
+One entry per table: column name, DuckDB type, description. The parsers build DataFrames with exactly
+these columns (in this order, lineage last); dbt staging, the GX source suites and the Dagster column
+metadata all read from here, so a column is described once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+LINEAGE = (
+    Column("_source_file", "VARCHAR", "Landing file the row came from, relative to the landing folder."),
+    Column("_source_sha256", "VARCHAR", "SHA-256 of that file's bytes when it was loaded."),
+    Column("_loaded_at", "TIMESTAMP", "When this refresh loaded the file (UTC)."),
+    Column("_row_number", "INTEGER", "Row in the source file or sheet as a spreadsheet shows it (1-based)."),
+)
+
+_ORG_SURVEY_ID = (
+    Column("survey_year", "INTEGER", "Survey fieldwork year (autumn); results are published the next March."),
+    Column("org_code", "VARCHAR", "Organisation or reporting-unit code as the survey publishes it (e.g. R1F1)."),
+)
+
+RAW_TABLES: dict[str, tuple[Column, ...]] = {
+    "ods_trusts": (
+        Column("org_code", "VARCHAR", "ODS organisation code (R + 2 characters, or a new-style 5-character code)."),
+        Column("org_name", "VARCHAR", "Organisation name as ODS publishes it (upper case)."),
+        Column("region_code", "VARCHAR", "NHS England region code (Y56..Y63); blank for Welsh trusts."),
+        Column("icb_code", "VARCHAR", "High level health geography (ICB) code."),
+        Column("postcode", "VARCHAR", "Postcode of the registered address."),
+        Column("open_date", "DATE", "Date the organisation opened."),
+        Column("close_date", "DATE", "Date the organisation closed; null while open."),
+        Column("gor_code", "VARCHAR", "Government office region letter; W for Wales."),
+    ),
+    "staff_survey_organisations": (
+        *_ORG_SURVEY_ID,
+        Column("org_name", "VARCHAR", "Organisation name as the survey publishes it."),
+        Column("benchmarking_group", "VARCHAR", "Benchmarking group label as published that year."),
+        Column("region", "VARCHAR", "NHS England region name; null where not applicable (ICBs, CSUs)."),
+        Column("ics", "VARCHAR", "Integrated care system name; null where not applicable."),
+        Column("weighting", "VARCHAR", "'Occupation Group' (weighted) or 'Unweighted'."),
+    ),
+    "staff_survey_scores": (
+        *_ORG_SURVEY_ID,
+        Column("measure_code", "VARCHAR", "Published code: PP1..PP7, PP1_1.., E_1.., M_1..; themes ENGAGEMENT, MORALE."),
+        Column("measure_name", "VARCHAR", "Published name of the measure (e.g. 'Burnout')."),
+        Column("score", "DOUBLE", "Score 0-10, higher is better; null when suppressed."),
+        Column("base_n", "INTEGER", "Number of responses behind the score; null when suppressed."),
+        Column("is_suppressed", "BOOLEAN", "True where the file shows '-' (fewer than 10 responses)."),
+        Column("_sheet", "VARCHAR", "Sheet the value came from."),
+    ),
+    "staff_survey_question_options": (
+        *_ORG_SURVEY_ID,
+        Column("question_code", "VARCHAR", "Question code as published that year (e.g. Q26a, Q16c_3)."),
+        Column("question_text", "VARCHAR", "Question text from the sheet's row-1 label."),
+        Column("option_order", "INTEGER", "Position of the option within the question (1-based, as published)."),
+        Column("option_label", "VARCHAR", "Response option without the '% ' prefix (e.g. 'Strongly agree')."),
+        Column("pct", "DOUBLE", "Percentage of respondents choosing the option, 0-100; null when suppressed."),
+        Column("base_n", "INTEGER", "Responses to the question; null when suppressed."),
+        Column("is_suppressed", "BOOLEAN", "True where the file shows '-' for this option."),
+        Column("_sheet", "VARCHAR", "Sheet the value came from."),
+    ),
+    "staff_survey_wres": (
+        *_ORG_SURVEY_ID,
+        Column("benchmarking_group", "VARCHAR", "Benchmark workbook sheet (group label as that workbook spells it)."),
+        Column("stem", "VARCHAR", "Workbook variable stem: har_from_pat (WRES 5), har_from_staff (6), equal (7), q16b (8)."),
+        Column("ethnicity", "VARCHAR", "'white' (eth_summary_1) or 'bme' (eth_summary_2)."),
+        Column("pct", "DOUBLE", "Rate as a percentage 0-100 (the workbook's 0-1 fraction x 100); null when blank."),
+        Column("base_n", "INTEGER", "Respondents in the ethnicity group; null when blank."),
+        Column("_sheet", "VARCHAR", "Sheet the value came from."),
+    ),
+    "wres_returns": (
+        Column("org_code", "VARCHAR", "Legal trust code (ODS)."),
+        Column("reporting_year", "INTEGER", "Year of the 31 March workforce snapshot."),
+        Column("indicator", "INTEGER", "WRES indicator number: 1-4 or 9."),
+        Column("staff_group", "VARCHAR", "Indicator 1: non_clinical | clinical | medical; 9: voting | non_voting."),
+        Column("band", "VARCHAR", "Indicator 1: AfC band or medical grade; 9: executive | non_executive."),
+        Column("ethnicity", "VARCHAR", "white | bme | unknown."),
+        Column("measure", "VARCHAR", "headcount, shortlisted, appointed, entered_disciplinary, accessed_cpd, board_members."),
+        Column("count", "BIGINT", "Number of people; a non-negative integer."),
+    ),
+    "board_registers": (
+        Column("org_code", "VARCHAR", "Legal trust code (ODS)."),
+        Column("as_at_date", "DATE", "Date the register describes (a quarter end)."),
+        Column("post_id", "VARCHAR", "Stable identifier of the board post."),
+        Column("member_id", "VARCHAR", "Pseudonymous member identifier; null for a vacant post."),
+        Column("role_title", "VARCHAR", "Title of the post as the trust writes it."),
+        Column("role_category", "VARCHAR", "chair | chief_executive | executive_director | non_executive_director | ..."),
+        Column("is_executive", "BOOLEAN", "Executive post."),
+        Column("is_voting", "BOOLEAN", "Voting member of the board."),
+        Column("is_interim", "BOOLEAN", "Held on an interim basis."),
+        Column("gender", "VARCHAR", "female | male | other | not_stated. Special category: aggregates only."),
+        Column("ethnic_category", "VARCHAR", "NHS data dictionary ethnic category code. Special category: aggregates only."),
+        Column("start_date", "DATE", "Start in this post."),
+        Column("end_date", "DATE", "Planned end after the as-at date, or null."),
+    ),
+    # One row per landing file seen by a refresh: the source of the manifest's file hashes.
+    "landing_files": (
+        Column("source", "VARCHAR", "Source name: ods, staff_survey, wres or board."),
+        Column("period", "VARCHAR", "Period key from the path (year or as-at date); null for reference data."),
+        Column("file_kind", "VARCHAR", "What the file was recognised as (e.g. organisational_results)."),
+        Column("path", "VARCHAR", "File path relative to the landing folder."),
+        Column("sha256", "VARCHAR", "SHA-256 of the file's bytes."),
+        Column("rows", "BIGINT", "Rows the file contributed to its raw table."),
+    ),
+}
+
+# Which raw tables each source fills.
+SOURCE_TABLES: dict[str, tuple[str, ...]] = {
+    "ods": ("ods_trusts",),
+    "staff_survey": ("staff_survey_organisations", "staff_survey_scores", "staff_survey_question_options",
+                     "staff_survey_wres"),
+    "wres": ("wres_returns",),
+    "board": ("board_registers",),
+}
+
+# Protected characteristics of named people: never shown in previews, samples or check metadata.
+PROTECTED_COLUMNS = frozenset({"gender", "ethnic_category"})
+
+
+def columns(table: str, *, lineage: bool = True) -> tuple[Column, ...]:
+    own = RAW_TABLES[table]
+    return own + LINEAGE if lineage and table != "landing_files" else own
+
+
+def column_names(table: str, *, lineage: bool = True) -> list[str]:
+    return [c.name for c in columns(table, lineage=lineage)]
