@@ -51,3 +51,8 @@ def data_docs_dir() -> Path:
 
 def dagster_home() -> Path:
     return Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / "dagster_home")).resolve()
+
+
+def run_dir(run_id: str) -> Path:
+    """Per-run records (gate outcomes, Data Docs) that the publish step and the CLI summary read."""
+    return warehouse_dir() / "runs" / run_id

@@ -1,0 +1,39 @@
+# The README's commands. Everything installs into .venv from PyPI with the verified versions in constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MANIFEST := dbt_project/target/manifest.json
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+
+.PHONY: install demo test ui bench lint clean
+
+install: $(STAMP) $(MANIFEST)
+
+$(STAMP): pyproject.toml constraints.txt
+	@echo "Installing wellled into $(VENV) (pinned by constraints.txt)..."
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+# The dbt manifest is built once (not parsed again by every Dagster process).
+$(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v target/)
+	cd dbt_project && WELLLED_BUILD_DB=$${WELLLED_BUILD_DB:-/tmp/wellled-parse.duckdb} ../$(BIN)/dbt parse --quiet --profiles-dir .
+	@touch $(MANIFEST)
+
+demo: install
+	$(BIN)/wellled demo
+
+test: install
+	$(BIN)/ruff check pipelines tests
+	$(BIN)/python -m pytest -q
+
+ui: install
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: install
+	$(BIN)/ruff check pipelines tests
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse data/landing

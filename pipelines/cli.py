@@ -1,0 +1,112 @@
+"""The `wellled` command: sample data, refreshes, publication management.
+
+    wellled sample --out DIR [--trusts N] [--years 2021-2024] [--seed S]
+    wellled refresh            run the national_refresh job on the landing folder and publish
+    wellled demo               sample data into the landing folder, then refresh
+    wellled publish --rollback make the previous publication current again
+    wellled publish --list     list kept publications
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wellled", description="NHS culture and leadership evidence warehouse.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    sample = commands.add_parser("sample", help="write realistic sample landing files in the official formats")
+    sample.add_argument("--out", type=Path, default=None, help="landing folder (default: WELLLED_LANDING_DIR)")
+    _sample_options(sample)
+    commands.add_parser("refresh", help="run the national refresh on the landing folder and publish")
+    demo = commands.add_parser("demo", help="generate sample data into the landing folder, then refresh")
+    _sample_options(demo)
+    pub = commands.add_parser("publish", help="manage publications")
+    group = pub.add_mutually_exclusive_group(required=True)
+    group.add_argument("--rollback", action="store_true", help="make the previous publication current")
+    group.add_argument("--list", action="store_true", help="list kept publications")
+    args = parser.parse_args(argv)
+
+    if args.command == "sample":
+        return _sample(args.out or settings.landing_dir(), args)
+    if args.command == "refresh":
+        return refresh()
+    if args.command == "demo":
+        status = _sample(settings.landing_dir(), args)
+        return status or refresh()
+    return _publish_command(args)
+
+
+def _sample_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--trusts", type=int, default=210, help="number of trusts (default 210, like England)")
+    parser.add_argument("--years", type=_years, default=(2021, 2022, 2023, 2024),
+                        help="survey years, e.g. 2021-2024 or 2024 (default 2021-2024)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same files)")
+
+
+def _years(text: str) -> tuple[int, ...]:
+    first, _, last = text.partition("-")
+    try:
+        years = tuple(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year or a range like 2021-2024") from None
+    if not years or not all(2021 <= y <= 2030 for y in years):
+        raise argparse.ArgumentTypeError(f"'{text}': sample years run from 2021 (comparable surveys start then)")
+    return years
+
+
+def _sample(out: Path, args: argparse.Namespace) -> int:
+    from .sample_data import generate
+
+    started = time.monotonic()
+    print(f"Writing sample landing files for {args.trusts} trusts, survey years {args.years[0]}-{args.years[-1]} "
+          f"(seed {args.seed}) to {out}", file=sys.stderr)
+    counts = generate(out, trusts=args.trusts, years=args.years, seed=args.seed,
+                      progress=lambda message: print(f"  {message}", file=sys.stderr, flush=True))
+    files = ", ".join(f"{source} {n}" for source, n in counts.items())
+    print(f"Sample data written in {time.monotonic() - started:.1f}s: {files} files, in {out}", file=sys.stderr)
+    return 0
+
+
+def refresh() -> int:
+    """Run national_refresh in this process, recorded in the Dagster instance, then print a summary."""
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
+    settings.dagster_home().mkdir(parents=True, exist_ok=True)
+    import dagster as dg
+
+    from .definitions import defs
+    from .summary import print_summary
+
+    print(f"National refresh of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
+    started = time.monotonic()
+    with dg.DagsterInstance.get() as instance:
+        result = defs.get_job_def("national_refresh").execute_in_process(instance=instance, raise_on_error=False)
+        return print_summary(result, instance, time.monotonic() - started)
+
+
+def _publish_command(args: argparse.Namespace) -> int:
+    from . import publish
+
+    published = settings.published_dir()
+    if args.list:
+        current = publish.current_version(published)
+        for version in publish.list_versions(published):
+            print(f"{'*' if version == current else ' '} {version}")
+        return 0
+    try:
+        version = publish.rollback(published)
+    except publish.PublicationRefused as error:
+        print(f"wellled: {error}", file=sys.stderr)
+        return 1
+    print(f"Rolled back: {settings.published_db_path()} is now version {version}. BI readers reconnect to see it.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Names and metadata helpers shared by the asset modules."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from ..sources.schemas import PROTECTED_COLUMNS
+
+# Every step that opens the build DuckDB file joins this pool; its limit is 1 (dagster.yaml), because the
+# file admits one writer and no reader beside it.
+BUILD_DB_POOL = "wellled_build_db"
+OWNERS = ["team:wellled-data-engineering"]
+REDACTED = "(redacted)"
+
+
+def raw_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", table])
+
+
+def preview(frame: pd.DataFrame, rows: int = 5) -> dg.MetadataValue:
+    """A markdown preview safe to show anyone: protected characteristics and member ids are redacted."""
+    shown = frame.head(rows).copy()
+    for column in shown.columns:
+        if column in PROTECTED_COLUMNS or column == "member_id":
+            shown[column] = REDACTED
+    shown = shown[[c for c in shown.columns if c not in ("_source_sha256", "_loaded_at")]]
+    return dg.MetadataValue.md(shown.to_markdown(index=False) if len(shown) else "_no rows_")

@@ -1,0 +1,65 @@
+"""Console progress for runs: one line per step started, finished, failed or skipped, and per gate.
+
+Installed as the code location's `console` logger, so `wellled refresh` prints a readable account instead of
+Dagster's full event stream (the Dagster UI still holds every event). WELLLED_VERBOSE=1 shows all messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+import dagster as dg
+
+_STARTED = time.monotonic()
+
+
+class ProgressHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.step_started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "dagster_event", None)
+        line = self._describe(event) if event is not None else None
+        if line is None and os.environ.get("WELLLED_VERBOSE") and record.levelno >= logging.INFO:
+            line = f"    {record.getMessage()}"
+        if line is None and event is None and record.levelno >= logging.WARNING:
+            line = f"    ! {record.getMessage().splitlines()[0][:300]}"
+        if line:
+            print(f"[{time.monotonic() - _STARTED:7.1f}s] {line}", file=sys.stderr, flush=True)
+
+    def _describe(self, event) -> str | None:
+        kind, step = event.event_type_value, event.step_key
+        if kind == "STEP_START":
+            self.step_started[step] = time.monotonic()
+            return f"> {step}"
+        took = f" ({time.monotonic() - self.step_started.get(step, time.monotonic()):.1f}s)"
+        if kind == "STEP_SUCCESS":
+            return f"ok {step}{took}"
+        if kind == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            message = (event.step_failure_data.user_failure_data and
+                       event.step_failure_data.user_failure_data.description) or (error.message if error else "")
+            return f"FAILED {step}{took}: {message.strip()}"
+        if kind == "STEP_SKIPPED":
+            return f"skipped {step} (an upstream step or blocking gate failed)"
+        if kind == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.check_name.startswith("gx_") and evaluation.passed:
+                return None  # dbt tests: only failures are worth a line; all are in the UI
+            status = evaluation.metadata.get("status")
+            status = status.value if status is not None else ("passed" if evaluation.passed else "failed")
+            return f"   gate {evaluation.check_name}: {status}"
+        return None
+
+
+@dg.logger(description="Concise step and gate progress on stderr (WELLLED_VERBOSE=1 for every message).")
+def progress_console(_init_context) -> logging.Logger:
+    logger = logging.getLogger("wellled.run")
+    logger.handlers = [ProgressHandler()]
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    return logger

@@ -1,0 +1,166 @@
+"""Atomic, versioned publication of the `marts` schema for BI tools.
+
+Each publication is a new DuckDB file `published/versions/wellled_<version>.duckdb` (storage version
+v1.4.0, tables in its `main` schema, with `publication_manifest`) plus Parquet copies. The current one is
+`published/wellled.duckdb`: a hard link to the version file, swapped in with one `os.replace`, so a BI
+reader opens either the old or the new version, never a half-written one. Readers reconnect to see a new
+publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import settings
+
+MANIFEST_TABLE = "publication_manifest"
+CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
+
+
+class PublicationRefused(RuntimeError):
+    """A gate failed in this run: nothing is published and the previous publication stays live."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    version: str
+    path: Path
+    tables: dict[str, int]
+
+
+def versions_dir(published: Path) -> Path:
+    return published / "versions"
+
+
+def publish(build_db: Path, published: Path, *, run_id: str, gates: list[dict],
+            keep: int = settings.PUBLISHED_VERSIONS_KEPT) -> Publication:
+    failed = [g["suite"] for g in gates if g["status"] == "failed"]
+    if failed:
+        raise PublicationRefused(f"critical quality gates failed in this run: {', '.join(failed)}")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    version = f"{now:%Y%m%dT%H%M%SZ}_{run_id[:8]}"
+    folder = versions_dir(published)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"wellled_{version}.duckdb"
+    partial = folder / f".wellled_{version}.duckdb.partial"
+    partial.unlink(missing_ok=True)
+
+    con = duckdb.connect(str(partial), config={"storage_compatibility_version": settings.DUCKDB_STORAGE_VERSION})
+    try:
+        con.execute(f"attach '{build_db}' as build (read_only)")
+        tables = [r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
+            "order by table_name").fetchall()]
+        counts = {}
+        for table in tables:
+            con.execute(f'create table main."{table}" as select * from build.marts."{table}"')
+            _copy_comments(con, table)
+            counts[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
+        con.register("manifest_rows", _manifest(con, version, run_id, now, counts, gates))
+        con.execute(f"create table main.{MANIFEST_TABLE} as select * from manifest_rows")
+        con.execute("detach build")
+        parquet = folder / f"wellled_{version}_parquet"
+        parquet.mkdir(exist_ok=True)
+        for table in [*tables, MANIFEST_TABLE]:
+            con.execute(f"copy main.\"{table}\" to '{parquet / (table + '.parquet')}' (format parquet)")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(partial, final)
+    _make_current(published, final, version)
+    _prune(published, keep)
+    return Publication(version, published / "wellled.duckdb", counts)
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Carry the dbt descriptions (persisted as comments) so BI tools show them."""
+    comment = con.execute("select comment from duckdb_tables() where database_name = 'build' and "
+                          "schema_name = 'marts' and table_name = ?", [table]).fetchone()
+    if comment and comment[0]:
+        con.execute(f'comment on table main."{table}" is {_quote(comment[0])}')
+    for column, text in con.execute("select column_name, comment from duckdb_columns() where database_name = "
+                                    "'build' and schema_name = 'marts' and table_name = ? and comment is not null",
+                                    [table]).fetchall():
+        con.execute(f'comment on column main."{table}"."{column}" is {_quote(text)}')
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _manifest(con, version: str, run_id: str, now: dt.datetime, counts: dict[str, int],
+              gates: list[dict]) -> pd.DataFrame:
+    """One row per item of the publication: source presence, landed files, tables, gate outcomes."""
+    rows = []
+    sources = dict(con.execute("select source, count(*) from build.raw.landing_files group by source").fetchall())
+    for source in settings.SOURCES:
+        rows.append(("source", source, "present" if sources.get(source) else "absent", None, None,
+                     f"{sources.get(source, 0)} files landed"))
+    for source, path, kind, sha, n in con.execute(
+            "select source, path, file_kind, sha256, rows from build.raw.landing_files order by source, path"
+    ).fetchall():
+        rows.append(("file", path, kind, n, sha, source))
+    rows += [("table", table, "published", n, None, None) for table, n in counts.items()]
+    rows += [("check", g["suite"], g["status"], g.get("rows"), None,
+              f"{g.get('failed', 0)} of {g.get('evaluated', 0)} expectations failed") for g in gates]
+    frame = pd.DataFrame(rows, columns=["item_kind", "item_name", "status", "row_count", "sha256", "detail"])
+    frame.insert(0, "published_at", now)
+    frame.insert(0, "run_id", run_id)
+    frame.insert(0, "version", version)
+    return frame.astype({"row_count": "Int64"})
+
+
+def _make_current(published: Path, final: Path, version: str) -> None:
+    staged = published / ".wellled.duckdb.next"
+    staged.unlink(missing_ok=True)
+    try:
+        os.link(final, staged)
+    except OSError:  # filesystems without hard links: a full copy, still swapped in atomically
+        shutil.copy2(final, staged)
+    os.replace(staged, published / "wellled.duckdb")
+    pointer = published / f".{CURRENT_POINTER}.next"
+    pointer.write_text(version + "\n")
+    os.replace(pointer, published / CURRENT_POINTER)
+
+
+def current_version(published: Path) -> str | None:
+    pointer = published / CURRENT_POINTER
+    return pointer.read_text().strip() if pointer.exists() else None
+
+
+def list_versions(published: Path) -> list[str]:
+    """Published versions, oldest first."""
+    return sorted(p.stem.removeprefix("wellled_") for p in versions_dir(published).glob("wellled_*.duckdb"))
+
+
+def rollback(published: Path) -> str:
+    """Make the version before the current one current again; returns it."""
+    versions, current = list_versions(published), current_version(published)
+    if current not in versions or versions.index(current) == 0:
+        raise PublicationRefused(f"no earlier publication to roll back to (current: {current}, "
+                                 f"kept: {', '.join(versions) or 'none'}).")
+    previous = versions[versions.index(current) - 1]
+    _make_current(published, versions_dir(published) / f"wellled_{previous}.duckdb", previous)
+    return previous
+
+
+def _prune(published: Path, keep: int) -> None:
+    versions, current = list_versions(published), current_version(published)
+    for version in versions[:-keep] if keep else []:
+        if version == current:
+            continue
+        (versions_dir(published) / f"wellled_{version}.duckdb").unlink(missing_ok=True)
+        shutil.rmtree(versions_dir(published) / f"wellled_{version}_parquet", ignore_errors=True)
+
+
+def read_gates(run_id: str) -> list[dict]:
+    path = settings.run_dir(run_id) / "gates.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []

@@ -1,0 +1,84 @@
+"""The closing summary of a refresh: time per stage, gates, published tables and where they are."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+
+import dagster as dg
+import duckdb
+
+from . import publish, settings
+
+
+def _stage(step_key: str) -> str:
+    if step_key.startswith("ingest_"):
+        return "ingest"
+    if step_key.startswith("dbt_"):
+        return "dbt build + tests"
+    if step_key.startswith("publication"):
+        return "publish"
+    return "quality gates"
+
+
+def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, seconds: float) -> int:
+    out = sys.stdout
+    run_id = result.run_id
+    stage_seconds: dict[str, float] = defaultdict(float)
+    started: dict[str, float] = {}
+    failed_steps, skipped_steps = [], []
+    logs = instance.all_logs(run_id)
+    for entry in logs:
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            started[event.step_key] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
+            stage_seconds[_stage(event.step_key)] += entry.timestamp - started[event.step_key]
+            if event.event_type_value == "STEP_FAILURE":
+                failed_steps.append(event.step_key)
+        elif event.event_type_value == "STEP_SKIPPED":
+            skipped_steps.append(event.step_key)
+
+    evaluations = result.get_asset_check_evaluations()
+    gates = publish.read_gates(run_id)
+    dbt_failed = [e.check_name for e in evaluations if not e.passed and not e.check_name.startswith("gx_")]
+    print("\n=== wellled refresh summary ===", file=out)
+    print(f"run {run_id}: {'SUCCEEDED' if result.success else 'FAILED'} in {seconds:.1f}s", file=out)
+    for stage in ("ingest", "quality gates", "dbt build + tests", "publish"):
+        if stage in stage_seconds:
+            print(f"  {stage:<18} {stage_seconds[stage]:7.1f}s", file=out)
+    by_status: dict[str, list[str]] = defaultdict(list)
+    for gate in gates:
+        by_status[gate["status"]].append(gate["suite"])
+    print(f"quality gates (Great Expectations): {len(gates)} run; "
+          + ", ".join(f"{len(v)} {k}" for k, v in sorted(by_status.items())), file=out)
+    for status in ("failed", "warning", "skipped"):
+        for suite in by_status.get(status, []):
+            print(f"  {status:<8} {suite}", file=out)
+    dbt_checks = [e for e in evaluations if not e.check_name.startswith("gx_")]
+    print(f"dbt tests: {len(dbt_checks) - len(dbt_failed)} passed, {len(dbt_failed)} failed", file=out)
+    for name in dbt_failed:
+        print(f"  failed   {name}", file=out)
+    if failed_steps:
+        print(f"failed steps: {', '.join(failed_steps)}", file=out)
+    if skipped_steps:
+        print(f"skipped steps (blocked): {', '.join(skipped_steps)}", file=out)
+
+    path = settings.published_db_path()
+    published_now = any(e.dagster_event and e.dagster_event.event_type_value == "STEP_SUCCESS"
+                        and (e.dagster_event.step_key or "").startswith("publication") for e in logs)
+    if published_now:
+        print(f"published version {publish.current_version(settings.published_dir())}:", file=out)
+        with duckdb.connect(str(path), read_only=True) as con:
+            for (table,) in con.execute("select table_name from duckdb_tables() order by table_name").fetchall():
+                rows = con.execute(f'select count(*) from "{table}"').fetchone()[0]
+                print(f"  {table:<40} {rows:>9} rows", file=out)
+        print(f"Published warehouse: {path}  (open it read-only; reconnect to see a new publication)", file=out)
+    else:
+        previous = publish.current_version(settings.published_dir())
+        print("NOT PUBLISHED: " + (f"the previous publication ({previous}) stays live at {path}" if previous
+                                   else "there is no publication yet"), file=out)
+        print("See the failures above, or the run in the Dagster UI (make ui).", file=out)
+    return 0 if result.success and published_now else 1
