@@ -59,14 +59,13 @@ def _read_sheets(file: LandedFile) -> dict[str, list[list]]:
 
 
 def _recognise(file: LandedFile, sheets: dict[str, list[list]]) -> str:
-    for rows in sheets.values():
-        header = rows[HEADER_ROW] if len(rows) > HEADER_ROW else []
-        if header[:1] == ["ODS code"]:
-            return "organisational_results"
-        if "Breakdown" in header[:4]:
-            return "national_results"
-        if any(row[:1] == ["org_id"] for row in rows[:10]):
-            return "benchmark_workbook"
+    headers = [rows[HEADER_ROW] if len(rows) > HEADER_ROW else [] for rows in sheets.values()]
+    if any("Breakdown" in header[:4] for header in headers):
+        return "national_results"
+    if any(header[:1] == ["ODS code"] for header in headers) or _title_year(file, sheets) is not None:
+        return "organisational_results"  # a titled workbook with a damaged header gets the header's error
+    if any(row[:1] == ["org_id"] for rows in sheets.values() for row in rows[:10]):
+        return "benchmark_workbook"
     raise SourceError(file.relpath, "is not a staff survey file wellled recognises: no sheet has the "
                                     "organisational results header ('ODS code' in A5), the national results "
                                     "breakdown header, or the benchmark workbook's 'org_id' column.",
