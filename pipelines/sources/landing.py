@@ -94,7 +94,7 @@ def check_xlsx_container(file: LandedFile) -> None:
             size = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise SourceError(file.relpath, "is not a readable XLSX workbook (not a zip container; truncated or "
-                                        "another format).", hint="Download the file again from the publisher.") from None
+                                        "another format).", hint="Download it again from the publisher.") from None
     if size > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise SourceError(file.relpath, f"decompresses to {size / 1e6:.0f} MB, over the "
                                         f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e6:.0f} MB limit for an official workbook.",

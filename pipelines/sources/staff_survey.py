@@ -23,7 +23,8 @@ BASE_HEADER = "Base (number of responses)"
 SUPPRESSED = "-"
 THEME_CODES = {"Staff Engagement": "ENGAGEMENT", "Morale": "MORALE"}
 WRES_STEMS = ("har_from_pat", "har_from_staff", "equal", "q16b")
-WRES_COLUMN = re.compile(r"^(?P<stem>" + "|".join(WRES_STEMS) + r")_eth_summary_(?P<n>n_)?(?P<group>[12])_(?P<year>\d{4})$")
+WRES_COLUMN = re.compile(r"^(?P<stem>" + "|".join(WRES_STEMS)
+                         + r")_eth_summary_(?P<n>n_)?(?P<group>[12])_(?P<year>\d{4})$")
 ETHNICITY_GROUPS = {"1": "white", "2": "bme"}
 
 
@@ -258,13 +259,13 @@ def _parse_benchmark(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
             seen[org] = index + 1
             for (stem, ethnicity), where in columns.items():
                 value = _fraction(file, name, index + 1, where.get("value"), row)
-                base, _ = _number(file, name, index + 1, where["n"], _cell(row, where["n"])) if "n" in where else (None, False)
+                base = _number(file, name, index + 1, where["n"], _cell(row, where["n"]))[0] if "n" in where else None
                 rows_out.append((wanted_year, org, name, stem, ethnicity, value,
                                  None if base is None else int(round(base)), name, index + 1))
     if wanted_year is not None and wanted_year not in years_seen:
         raise SourceError(file.relpath, f"sits in folder {wanted_year} but has no WRES columns for {wanted_year} "
                                         f"(it has {sorted(years_seen) or 'none'}).",
-                          hint=f"Move it to the folder of its latest year, staff_survey/{max(years_seen, default='<YYYY>')}/.")
+                          hint="Move it to the folder of its latest year.")
     return Parsed("benchmark_workbook", wanted_year, {"staff_survey_wres": rows_out})
 
 
