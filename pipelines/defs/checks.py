@@ -5,8 +5,6 @@ A `critical` failure fails the check with severity ERROR, which stops every down
 of an absent source reports `skipped`.
 """
 
-from __future__ import annotations
-
 import json
 
 import dagster as dg

@@ -1,0 +1,36 @@
+"""The quality gate: GX suites from `expectations/` run on pandas frames read read-only from DuckDB.
+
+Pure Python, no Dagster. The Dagster asset checks call:
+
+    df = read_table(db_path, schema, table)              # read-only connection, closed before returning
+    outcome = validate("raw_board_registers", df)        # or skipped_reason="board source absent"
+    outcome.blocking / outcome.status / outcome.summary() / outcome.to_metadata()
+    build_data_docs([outcome], run_docs_dir)             # adds this outcome to the run's Data Docs
+
+`critical` failures block publication, `warning` ones are recorded; values of protected characteristics
+(and member pseudonyms) never appear in samples, summaries, metadata or Data Docs.
+"""
+
+from pipelines.quality.docs import build_data_docs
+from pipelines.quality.gate import (
+    FailedExpectation,
+    SuiteOutcome,
+    expectation_parameters,
+    load_suite,
+    read_table,
+    validate,
+)
+from pipelines.quality.suites import REDACTED_COLUMNS, read_suite, suite_names
+
+__all__ = [
+    "REDACTED_COLUMNS",
+    "FailedExpectation",
+    "SuiteOutcome",
+    "build_data_docs",
+    "expectation_parameters",
+    "load_suite",
+    "read_suite",
+    "read_table",
+    "suite_names",
+    "validate",
+]
