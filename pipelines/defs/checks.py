@@ -8,6 +8,7 @@ of an absent source reports `skipped`.
 import json
 
 import dagster as dg
+from dagster import AssetCheckExecutionContext
 
 from .. import quality, settings, warehouse
 from ..sources import schemas
@@ -15,19 +16,29 @@ from .common import BUILD_DB_POOL, raw_key
 
 # The published marts with a suite of their own (expectations/<name>.json).
 MART_SUITES = ("dim_organisation", "fct_staff_survey_scores", "fct_wres_indicators", "fct_board_composition")
-_SOURCE_OF_TABLE = {t: s for s, tables in schemas.SOURCE_TABLES.items() for t in tables}
 
 
-def _source_absent(source: str) -> bool:
+def _skipped_reason(suite: str) -> str | None:
+    """A gate is skipped when every source its table is built from is absent from this refresh."""
+    sources = quality.read_suite(suite).sources
     with warehouse.connect(read_only=True) as con:
-        return con.execute("select count(*) from raw.landing_files where source = ?", [source]).fetchone()[0] == 0
+        landed = {s for (s,) in con.execute("select distinct source from raw.landing_files").fetchall()}
+    if sources and not landed & set(sources):
+        return f"source{'s' if len(sources) > 1 else ''} {', '.join(sources)} absent: nothing landed"
+    return None
 
 
 def _result(context, suite: str, outcome) -> dg.AssetCheckResult:
-    record_gate(context.run.run_id, suite, outcome)
+    run_id = context.run.run_id
+    record_gate(run_id, suite, outcome)
+    docs = quality.build_data_docs([outcome], settings.data_docs_dir() / run_id)
+    facts = outcome.to_metadata()
     metadata = {"status": outcome.status, "rows_validated": outcome.rows,
-                "expectations_evaluated": outcome.evaluated, "expectations_failed": len(outcome.failed),
-                "summary": dg.MetadataValue.md(outcome.summary())}
+                "expectations_evaluated": outcome.evaluated,
+                "critical_failures": facts["critical_failures"], "warning_failures": facts["warning_failures"],
+                "summary": dg.MetadataValue.md(outcome.summary()),
+                "failed_expectations": dg.MetadataValue.json(facts["failed_expectations"]),
+                "data_docs": dg.MetadataValue.path(str(docs))}
     if outcome.status in ("passed", "skipped"):
         return dg.AssetCheckResult(passed=True, metadata=metadata, description=outcome.status)
     severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
@@ -42,33 +53,19 @@ def record_gate(run_id: str, suite: str, outcome) -> None:
                                  "evaluated": outcome.evaluated, "rows": outcome.rows}) + "\n")
 
 
-def _raw_check(table: str) -> dg.AssetChecksDefinition:
-    suite = f"raw_{table}"
-    source = _SOURCE_OF_TABLE[table]
-
-    @dg.asset_check(asset=raw_key(table), name=f"gx_{suite}", blocking=True, pool=BUILD_DB_POOL,
-                    description=f"Great Expectations suite expectations/{suite}.json on raw.{table}: schema, "
-                                "codes, ranges, uniqueness, plausible years. Critical failures block publication.")
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        absent = _source_absent(source)
-        frame = quality.read_table(settings.build_db_path(), "raw", table)
-        reason = f"source '{source}' absent: nothing landed under {source}/" if absent else None
+def _gate(asset: dg.AssetKey, schema: str, table: str, suite: str, what: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=asset, name=f"gx_{suite}", blocking=True, pool=BUILD_DB_POOL,
+                    description=f"Great Expectations suite expectations/{suite}.json on {schema}.{table}: {what} "
+                                "Critical failures block publication; warnings are recorded.")
+    def _check(context: AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        reason = _skipped_reason(suite)
+        frame = quality.read_table(settings.build_db_path(), schema, table)
         return _result(context, suite, quality.validate(suite, frame, skipped_reason=reason))
 
     return _check
 
 
-def _mart_check(mart: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=dg.AssetKey(["marts", mart]), name=f"gx_{mart}", blocking=True, pool=BUILD_DB_POOL,
-                    description=f"Great Expectations suite expectations/{mart}.json on the published table "
-                                f"{mart}: keys, ranges, intervals, suppression, privacy. Critical failures block "
-                                "publication.")
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        frame = quality.read_table(settings.build_db_path(), "marts", mart)
-        return _result(context, mart, quality.validate(mart, frame))
-
-    return _check
-
-
-raw_checks = [_raw_check(t) for s in settings.SOURCES for t in schemas.SOURCE_TABLES[s]]
-mart_checks = [_mart_check(m) for m in MART_SUITES]
+raw_checks = [_gate(raw_key(t), "raw", t, f"raw_{t}", "schema, codes, ranges, uniqueness, plausible years.")
+              for s in settings.SOURCES for t in schemas.SOURCE_TABLES[s]]
+mart_checks = [_gate(dg.AssetKey(["marts", m]), "marts", m, m, "keys, ranges, intervals, suppression, privacy.")
+               for m in MART_SUITES]

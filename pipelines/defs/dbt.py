@@ -1,7 +1,5 @@
 """The dbt project as Dagster assets: staging, intermediate and mart models, seeds, and dbt tests as checks."""
 
-from __future__ import annotations
-
 import os
 import subprocess
 import sys
@@ -89,10 +87,10 @@ def _output_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
 
 def _row_counts() -> dict[tuple[str, str], int]:
     with warehouse.connect(read_only=True) as con:
-        tables = con.execute("select schema_name, table_name, estimated_size from duckdb_tables() "
-                             "where schema_name in ('staging', 'intermediate', 'marts')").fetchall()
-        return {(schema, table): con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
-                for schema, table, _ in tables}
+        relations = con.execute("select schema_name, table_name from duckdb_tables() union all "
+                                "select schema_name, view_name from duckdb_views() where not internal").fetchall()
+        return {(schema, name): con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+                for schema, name in relations if schema in ("seeds", "staging", "intermediate", "marts")}
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)

@@ -1,7 +1,5 @@
 """Ingest assets: one multi-asset per source, writing its raw tables (empty when nothing landed)."""
 
-from __future__ import annotations
-
 import dagster as dg
 import pandas as pd
 

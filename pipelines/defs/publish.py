@@ -1,7 +1,5 @@
 """The publish asset: runs only after every blocking check upstream passed, then swaps the publication."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from .. import publish, settings

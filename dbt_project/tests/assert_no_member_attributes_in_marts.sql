@@ -1,0 +1,31 @@
+{#
+    Privacy: gender, ethnicity and identifiers of board members feed aggregates only and must never be a
+    column of a published table (DESIGN.md, Privacy). Fails with one row per offending column.
+    The depends_on refs make the test run after every mart is built.
+#}
+-- depends_on: {{ ref('dim_organisation') }}
+-- depends_on: {{ ref('fct_staff_survey_scores') }}
+-- depends_on: {{ ref('fct_wres_indicators') }}
+-- depends_on: {{ ref('fct_board_composition') }}
+
+with
+
+mart_columns as (
+
+    select table_name, column_name
+    from information_schema.columns
+    where table_schema = 'marts'
+
+),
+
+final as (
+
+    select table_name, column_name
+    from mart_columns
+    where lower(column_name) in (
+        'member_id', 'gender', 'ethnic_category', 'ethnic_group', 'ethnicity', 'post_id', 'role_title'
+    )
+
+)
+
+select * from final
