@@ -77,7 +77,7 @@ def _sample(out: Path, args: argparse.Namespace) -> int:
 def refresh() -> int:
     """Run national_refresh in this process, recorded in the Dagster instance, then print a summary."""
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
-    settings.dagster_home().mkdir(parents=True, exist_ok=True)
+    settings.ensure_dagster_home()
     import dagster as dg
 
     from .definitions import defs
@@ -86,7 +86,8 @@ def refresh() -> int:
     print(f"National refresh of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
     started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
-        result = defs.get_job_def("national_refresh").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("national_refresh").execute_in_process(
+            instance=instance, raise_on_error=False, run_config={"loggers": {"console": {}}})
         return print_summary(result, instance, time.monotonic() - started)
 
 

@@ -23,6 +23,19 @@ from . import settings
 
 MANIFEST_TABLE = "publication_manifest"
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
+MANIFEST_DOCS = {
+    "": "What this publication is: one row per source (present or absent), landed file (with SHA-256), "
+        "published table (with rows) and quality gate (with status) of the run that published it.",
+    "version": "Publication version: UTC time of publication and the first 8 characters of the run id.",
+    "run_id": "Dagster run that built and published this version.",
+    "published_at": "When the version was published (UTC).",
+    "item_kind": "source, file, table or check.",
+    "item_name": "Source name, landing file path, table name or quality suite name.",
+    "status": "present/absent (source), file kind (file), published (table), passed/warning/skipped (check).",
+    "row_count": "Rows in the file, table or validated table.",
+    "sha256": "SHA-256 of a landed file's bytes.",
+    "detail": "Further detail: files landed per source, source of a file, expectations failed per check.",
+}
 
 
 class PublicationRefused(RuntimeError):
@@ -66,6 +79,9 @@ def publish(build_db: Path, published: Path, *, run_id: str, gates: list[dict],
             counts[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
         con.register("manifest_rows", _manifest(con, version, run_id, now, counts, gates))
         con.execute(f"create table main.{MANIFEST_TABLE} as select * from manifest_rows")
+        for column, text in MANIFEST_DOCS.items():
+            target = f"column main.{MANIFEST_TABLE}.{column}" if column else f"table main.{MANIFEST_TABLE}"
+            con.execute(f"comment on {target} is {_quote(text)}")
         con.execute("detach build")
         parquet = folder / f"wellled_{version}_parquet"
         parquet.mkdir(exist_ok=True)

@@ -53,6 +53,16 @@ def dagster_home() -> Path:
     return Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / "dagster_home")).resolve()
 
 
+def ensure_dagster_home() -> Path:
+    """A Dagster home with the project's instance settings (the build-file pool of 1), created if missing."""
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text((PROJECT_ROOT / "dagster_home" / "dagster.yaml").read_text())
+    return home
+
+
 def run_dir(run_id: str) -> Path:
     """Per-run records (gate outcomes, Data Docs) that the publish step and the CLI summary read."""
     return warehouse_dir() / "runs" / run_id

@@ -62,10 +62,23 @@ likelihoods as (
             safe_divide('top_events', 'top_people'),
             safe_divide('bottom_events', 'bottom_people')
         ) }} as relative_likelihood,
-        {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'lower') }} as ci_lower,
-        {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'upper') }} as ci_upper
+        {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'lower') }} as katz_lower,
+        {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'upper') }} as katz_upper
 
     from oriented
+
+),
+
+bounded as (
+
+    -- The zero-cell correction shifts the Katz interval away from an observed ratio of 0 (no events in the
+    -- top group): widen it so the published, uncorrected ratio stays inside its interval.
+    select
+        likelihoods.*,
+        least(katz_lower, relative_likelihood) as ci_lower,
+        greatest(katz_upper, relative_likelihood) as ci_upper
+
+    from likelihoods
 
 ),
 
@@ -108,7 +121,7 @@ final as (
         cast(null as {{ type_double() }}) as bme_to_white_ratio,
         cast(null as {{ dbt.type_int() }}) as survey_year
 
-    from likelihoods
+    from bounded
 
 )
 
