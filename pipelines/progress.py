@@ -52,7 +52,11 @@ class ProgressHandler(logging.Handler):
                 return None  # dbt tests: only failures are worth a line; all are in the UI
             status = evaluation.metadata.get("status")
             status = status.value if status is not None else ("passed" if evaluation.passed else "failed")
-            return f"   gate {evaluation.check_name}: {status}"
+            failed = evaluation.metadata.get("failed_expectations")
+            details = [f"\n             {f['severity']}: {f['description']} ({f['expectation']} on "
+                       f"{f['column'] or 'the table'}: {f['unexpected_count'] or 'failed'} unexpected)"
+                       for f in (failed.value if failed is not None else [])]
+            return f"   gate {evaluation.check_name}: {status}" + "".join(details)
         return None
 
 
