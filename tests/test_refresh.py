@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 
 from pipelines import cli, settings
-from pipelines.sample_data import generate
 from tests.conftest import real_file
 
 pytestmark = pytest.mark.integration
@@ -36,22 +35,6 @@ def _published_score(landing: Path, year: int, org: str, measure: str) -> float:
     rows = list(sheet.iter_rows(values_only=True))
     column = next(i for i, label in enumerate(rows[0]) if label and str(label).startswith(f"{measure} - "))
     return next(row[column] for row in rows[5:] if row[0] == org)
-
-
-@pytest.fixture(scope="module")
-def sample_refresh(tmp_path_factory):
-    """One successful refresh of a tiny sample, shared by the tests that only read its publication."""
-    root = tmp_path_factory.mktemp("refresh")
-    env = {"WELLLED_LANDING_DIR": root / "landing", "WELLLED_WAREHOUSE_DIR": root / "warehouse",
-           "DAGSTER_HOME": root / "dagster_home"}
-    patch = pytest.MonkeyPatch()
-    for key, value in env.items():
-        patch.setenv(key, str(value))
-    (root / "dagster_home").mkdir()
-    generate(root / "landing", trusts=6, years=(2023, 2024), seed=7)
-    status = cli.main(["refresh"])
-    yield root, status
-    patch.undo()
 
 
 def test_refresh_publishes_every_contract_table(sample_refresh):
