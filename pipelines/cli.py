@@ -94,18 +94,19 @@ def refresh() -> int:
 def _publish_command(args: argparse.Namespace) -> int:
     from . import publish
 
-    published = settings.published_dir()
     if args.list:
-        current = publish.current_version(published)
-        for version in publish.list_versions(published):
-            print(f"{'*' if version == current else ' '} {version}")
+        state = publish.published_state()
+        print(f"current: {state.version or 'none'} at {state.location}")
+        for kept in state.kept:
+            print(f"  kept: {kept}")
         return 0
     try:
-        version = publish.rollback(published)
+        version = publish.rollback_current()
     except publish.PublicationRefused as error:
         print(f"wellled: {error}", file=sys.stderr)
         return 1
-    print(f"Rolled back: {settings.published_db_path()} is now version {version}. BI readers reconnect to see it.")
+    print(f"Rolled back: {publish.published_state().location} is now version {version}. "
+          "BI readers reconnect to see it.")
     return 0
 
 

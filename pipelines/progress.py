@@ -41,6 +41,8 @@ class ProgressHandler(logging.Handler):
             return f"ok {step}{took}"
         if kind == "STEP_FAILURE":
             error = event.step_failure_data.error
+            while error is not None and error.cause is not None:  # the user code's error, not Dagster's wrapper
+                error = error.cause
             message = (event.step_failure_data.user_failure_data and
                        event.step_failure_data.user_failure_data.description) or (error.message if error else "")
             return f"FAILED {step}{took}: {message.strip()}"

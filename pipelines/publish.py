@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import settings
+from . import settings, warehouse
 
 MANIFEST_TABLE = "publication_manifest"
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
@@ -45,7 +45,7 @@ class PublicationRefused(RuntimeError):
 @dataclass(frozen=True)
 class Publication:
     version: str
-    path: Path
+    path: Path | None  # the DuckDB file; None on PostgreSQL (schema `published`)
     tables: dict[str, int]
 
 
@@ -53,13 +53,29 @@ def versions_dir(published: Path) -> Path:
     return published / "versions"
 
 
-def publish(build_db: Path, published: Path, *, run_id: str, gates: list[dict],
-            keep: int = settings.PUBLISHED_VERSIONS_KEPT) -> Publication:
+def new_version(run_id: str, now: dt.datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}_{run_id[:8]}"
+
+
+def publish(*, run_id: str, gates: list[dict], keep: int = settings.PUBLISHED_VERSIONS_KEPT) -> Publication:
+    """Publish the gated marts of the current warehouse, unless a gate of this run failed."""
     failed = [g["suite"] for g in gates if g["status"] == "failed"]
     if failed:
         raise PublicationRefused(f"critical quality gates failed in this run: {', '.join(failed)}")
+    store = warehouse.current()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    version = f"{now:%Y%m%dT%H%M%SZ}_{run_id[:8]}"
+    version = new_version(run_id, now)
+    files = store.read_table("raw", "landing_files")
+    if store.engine == "postgres":
+        from . import publish_postgres
+
+        return publish_postgres.publish(store, version, lambda counts: manifest(version, run_id, now, counts,
+                                                                                  gates, files), keep)
+    return _publish_duckdb(store.path, settings.published_dir(), version,
+                           lambda counts: manifest(version, run_id, now, counts, gates, files), keep)
+
+
+def _publish_duckdb(build_db: Path, published: Path, version: str, make_manifest, keep: int) -> Publication:
     folder = versions_dir(published)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"wellled_{version}.duckdb"
@@ -76,12 +92,12 @@ def publish(build_db: Path, published: Path, *, run_id: str, gates: list[dict],
         for table in tables:
             con.execute(f'create table main."{table}" as select * from build.marts."{table}"')
             _copy_comments(con, table)
-            counts[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
-        con.register("manifest_rows", _manifest(con, version, run_id, now, counts, gates))
+            counts[table] = con.execute(f'select count(*) from main."{table}"').fetchall()[0][0]
+        con.register("manifest_rows", make_manifest(counts))
         con.execute(f"create table main.{MANIFEST_TABLE} as select * from manifest_rows")
         for column, text in MANIFEST_DOCS.items():
             target = f"column main.{MANIFEST_TABLE}.{column}" if column else f"table main.{MANIFEST_TABLE}"
-            con.execute(f"comment on {target} is {_quote(text)}")
+            con.execute(f"comment on {target} is {quote(text)}")
         con.execute("detach build")
         parquet = folder / f"wellled_{version}_parquet"
         parquet.mkdir(exist_ok=True)
@@ -99,31 +115,29 @@ def publish(build_db: Path, published: Path, *, run_id: str, gates: list[dict],
 def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Carry the dbt descriptions (persisted as comments) so BI tools show them."""
     comment = con.execute("select comment from duckdb_tables() where database_name = 'build' and "
-                          "schema_name = 'marts' and table_name = ?", [table]).fetchone()
-    if comment and comment[0]:
-        con.execute(f'comment on table main."{table}" is {_quote(comment[0])}')
+                          "schema_name = 'marts' and table_name = ?", [table]).fetchall()
+    if comment and comment[0][0]:
+        con.execute(f'comment on table main."{table}" is {quote(comment[0][0])}')
     for column, text in con.execute("select column_name, comment from duckdb_columns() where database_name = "
                                     "'build' and schema_name = 'marts' and table_name = ? and comment is not null",
                                     [table]).fetchall():
-        con.execute(f'comment on column main."{table}"."{column}" is {_quote(text)}')
+        con.execute(f'comment on column main."{table}"."{column}" is {quote(text)}')
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _manifest(con, version: str, run_id: str, now: dt.datetime, counts: dict[str, int],
-              gates: list[dict]) -> pd.DataFrame:
+def manifest(version: str, run_id: str, now: dt.datetime, counts: dict[str, int], gates: list[dict],
+             files: pd.DataFrame) -> pd.DataFrame:
     """One row per item of the publication: source presence, landed files, tables, gate outcomes."""
     rows = []
-    sources = dict(con.execute("select source, count(*) from build.raw.landing_files group by source").fetchall())
+    per_source = files.groupby("source").size().to_dict() if len(files) else {}
     for source in settings.SOURCES:
-        rows.append(("source", source, "present" if sources.get(source) else "absent", None, None,
-                     f"{sources.get(source, 0)} files landed"))
-    for source, path, kind, sha, n in con.execute(
-            "select source, path, file_kind, sha256, rows from build.raw.landing_files order by source, path"
-    ).fetchall():
-        rows.append(("file", path, kind, n, sha, source))
+        n = int(per_source.get(source, 0))
+        rows.append(("source", source, "present" if n else "absent", None, None, f"{n} files landed"))
+    for f in files.sort_values(["source", "path"]).itertuples(index=False):
+        rows.append(("file", f.path, f.file_kind, int(f.rows), f.sha256, f.source))
     rows += [("table", table, "published", n, None, None) for table, n in counts.items()]
     rows += [("check", g["suite"], g["status"], g.get("rows"), None,
               f"{g.get('failed', 0)} of {g.get('evaluated', 0)} expectations failed") for g in gates]
@@ -180,3 +194,38 @@ def _prune(published: Path, keep: int) -> None:
 def read_gates(run_id: str) -> list[dict]:
     path = settings.run_dir(run_id) / "gates.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@dataclass(frozen=True)
+class PublishedState:
+    version: str | None
+    location: str
+    tables: dict[str, int]
+    kept: list[str]
+
+
+def published_state() -> PublishedState:
+    """What BI tools see now, on either engine: version, where, rows per table, kept versions."""
+    store = warehouse.current()
+    if store.engine == "postgres":
+        from . import publish_postgres as pg
+
+        version = pg.current_version(store)
+        return PublishedState(version, f"{store.describe()}, schema published",
+                              pg.published_counts(store) if version else {}, pg.kept_versions(store))
+    path, folder = settings.published_db_path(), settings.published_dir()
+    tables = {}
+    if path.exists():
+        with duckdb.connect(str(path), read_only=True) as con:
+            names = [t for (t,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
+            tables = {t: con.execute(f'select count(*) from "{t}"').fetchall()[0][0] for t in names}
+    return PublishedState(current_version(folder), str(path), tables, list_versions(folder))
+
+
+def rollback_current() -> str:
+    store = warehouse.current()
+    if store.engine == "postgres":
+        from . import publish_postgres as pg
+
+        return pg.rollback(store)
+    return rollback(settings.published_dir())

@@ -23,6 +23,11 @@ DUCKDB_STORAGE_VERSION = "v1.4.0"
 PUBLISHED_VERSIONS_KEPT = 5
 
 
+def warehouse_url() -> str | None:
+    """A postgresql:// URL selects the PostgreSQL warehouse; unset means the embedded DuckDB one."""
+    return os.environ.get("WELLLED_WAREHOUSE_URL") or None
+
+
 def landing_dir() -> Path:
     return Path(os.environ.get("WELLLED_LANDING_DIR", PROJECT_ROOT / "data" / "landing")).resolve()
 

@@ -6,9 +6,8 @@ import sys
 from collections import defaultdict
 
 import dagster as dg
-import duckdb
 
-from . import publish, settings
+from . import publish
 
 
 def _stage(step_key: str) -> str:
@@ -66,19 +65,17 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
     if skipped_steps:
         print(f"skipped steps (blocked): {', '.join(skipped_steps)}", file=out)
 
-    path = settings.published_db_path()
     published_now = any(e.dagster_event and e.dagster_event.event_type_value == "STEP_SUCCESS"
                         and (e.dagster_event.step_key or "").startswith("publication") for e in logs)
+    state = publish.published_state()
     if published_now:
-        print(f"published version {publish.current_version(settings.published_dir())}:", file=out)
-        with duckdb.connect(str(path), read_only=True) as con:
-            for (table,) in con.execute("select table_name from duckdb_tables() order by table_name").fetchall():
-                rows = con.execute(f'select count(*) from "{table}"').fetchone()[0]
-                print(f"  {table:<40} {rows:>9} rows", file=out)
-        print(f"Published warehouse: {path}  (open it read-only; reconnect to see a new publication)", file=out)
+        print(f"published version {state.version}:", file=out)
+        for table, rows in state.tables.items():
+            print(f"  {table:<40} {rows:>9} rows", file=out)
+        print(f"Published warehouse: {state.location}  (open it read-only; reconnect to see a new publication)",
+              file=out)
     else:
-        previous = publish.current_version(settings.published_dir())
-        print("NOT PUBLISHED: " + (f"the previous publication ({previous}) stays live at {path}" if previous
-                                   else "there is no publication yet"), file=out)
+        print("NOT PUBLISHED: " + (f"the previous publication ({state.version}) stays live at {state.location}"
+                                   if state.version else "there is no publication yet"), file=out)
         print("See the failures above, or the run in the Dagster UI (make ui).", file=out)
     return 0 if result.success and published_now else 1

@@ -1,10 +1,16 @@
-"""Connections to the build warehouse and writing raw tables with the types of `sources.schemas`."""
+"""The build warehouse, on DuckDB (default, one file) or PostgreSQL (`WELLLED_WAREHOUSE_URL`).
+
+Everything that touches the warehouse goes through `current()`: ingest writes raw tables, the gates read
+tables, the dbt asset gets its target and environment, the publish step and the CLI summary read counts.
+"""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
 
 import duckdb
 import pandas as pd
@@ -12,10 +18,14 @@ import pandas as pd
 from . import settings
 from .sources import schemas
 
+RAW = "raw"
+PG_TYPES = {"VARCHAR": "text", "INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision",
+            "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp"}
+
 
 @contextmanager
 def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that is always closed: the build file admits one writer and no reader beside it."""
+    """A DuckDB connection that is always closed: the build file admits one writer and no reader beside it."""
     path = path or settings.build_db_path()
     if read_only:
         con = duckdb.connect(str(path), read_only=True)
@@ -28,22 +38,161 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[du
         con.close()
 
 
-def replace_raw_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Create or replace raw.<table> with exactly the contract's columns and types, in one transaction."""
-    cols = schemas.columns(table)
-    select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
-    ddl = ", ".join(f'"{c.name}" {c.type}' for c in cols)
-    con.execute("begin transaction")
-    try:
-        con.execute("create schema if not exists raw")
+def _ddl(table: str, types: dict[str, str] | None = None) -> str:
+    return ", ".join(f'"{c.name}" {(types or {}).get(c.type, c.type)}' for c in schemas.columns(table))
+
+
+class DuckDBWarehouse:
+    engine = "duckdb"
+    dbt_target = "duckdb"
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def dbt_env(self) -> dict[str, str]:
+        return {"WELLLED_DBT_TARGET": self.dbt_target, "WELLLED_BUILD_DB": str(self.path)}
+
+    def write_source(self, source: str, tables: dict[str, pd.DataFrame], files: list[dict]) -> None:
+        """Replace a source's raw tables and its landing_files rows in one transaction."""
+        with connect(self.path) as con:
+            con.execute("begin transaction")
+            try:
+                con.execute(f"create schema if not exists {RAW}")
+                for table, frame in tables.items():
+                    cols = schemas.columns(table)
+                    if frame.empty:
+                        con.execute(f"create or replace table {RAW}.{table} ({_ddl(table)})")
+                        continue
+                    con.register("incoming", frame[[c.name for c in cols]])
+                    select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
+                    con.execute(f"create or replace table {RAW}.{table} as select {select} from incoming")
+                    con.unregister("incoming")
+                con.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files')})")
+                con.execute(f"delete from {RAW}.landing_files where source = ?", [source])
+                if files:
+                    con.register("incoming", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
+                    con.execute(f"insert into {RAW}.landing_files select * from incoming")
+                    con.unregister("incoming")
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+
+    def read_table(self, schema: str, table: str) -> pd.DataFrame:
+        with connect(self.path, read_only=True) as con:
+            return con.execute(f'select * from "{schema}"."{table}"').df()
+
+    def landed_sources(self) -> set[str]:
+        with connect(self.path, read_only=True) as con:
+            return {s for (s,) in con.execute(f"select distinct source from {RAW}.landing_files").fetchall()}
+
+    def row_counts(self, schema_names: tuple[str, ...]) -> dict[tuple[str, str], int]:
+        with connect(self.path, read_only=True) as con:
+            relations = con.execute("select schema_name, table_name from duckdb_tables() union all "
+                                    "select schema_name, view_name from duckdb_views() where not internal").fetchall()
+            return {(s, n): con.execute(f'select count(*) from "{s}"."{n}"').fetchall()[0][0]
+                    for s, n in relations if s in schema_names}
+
+
+class PostgresWarehouse:
+    engine = "postgres"
+    dbt_target = "postgres"
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def describe(self) -> str:
+        parts = pg_params(self.url)
+        return f"postgresql database {parts['dbname']} on {parts['host']}:{parts['port']}"
+
+    def connect(self):
+        import psycopg2
+
+        return psycopg2.connect(self.url)
+
+    def dbt_env(self) -> dict[str, str]:
+        return {"WELLLED_DBT_TARGET": self.dbt_target,
+                **{f"WELLLED_PG_{key.upper()}": str(value) for key, value in pg_params(self.url).items()}}
+
+    def write_source(self, source: str, tables: dict[str, pd.DataFrame], files: list[dict]) -> None:
+        """Replace a source's raw tables and its landing_files rows in one transaction (COPY for speed)."""
+        con = self.connect()
+        try:
+            with con, con.cursor() as cur:
+                cur.execute(f"create schema if not exists {RAW}")
+                for table, frame in tables.items():
+                    self._reset_table(cur, table)
+                    self._copy(cur, table, frame)
+                cur.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files', PG_TYPES)})")
+                cur.execute(f"delete from {RAW}.landing_files where source = %s", [source])
+                self._copy(cur, "landing_files", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
+        finally:
+            con.close()
+
+    @staticmethod
+    def _reset_table(cur, table: str) -> None:
+        """Empty the table, keeping the dbt views built on it; recreate it only when its columns changed."""
+        cur.execute("select column_name from information_schema.columns where table_schema = %s and "
+                    "table_name = %s order by ordinal_position", [RAW, table])
+        if [c for (c,) in cur.fetchall()] == schemas.column_names(table):
+            cur.execute(f"truncate {RAW}.{table}")
+            return
+        cur.execute(f"drop table if exists {RAW}.{table} cascade")  # dbt rebuilds the dependent views
+        cur.execute(f"create table {RAW}.{table} ({_ddl(table, PG_TYPES)})")
+
+    @staticmethod
+    def _copy(cur, table: str, frame: pd.DataFrame) -> None:
         if frame.empty:
-            con.execute(f"create or replace table raw.{table} ({ddl})")
-        else:
-            con.register("incoming", frame[[c.name for c in cols]])
-            con.execute(f"create or replace table raw.{table} as select {select} from incoming")
-            con.unregister("incoming")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return len(frame)
+            return
+        cols = schemas.columns(table)
+        out = frame[[c.name for c in cols]].copy()
+        for c in cols:
+            if c.type in ("INTEGER", "BIGINT"):
+                out[c.name] = pd.to_numeric(out[c.name]).astype("Int64")
+        buffer = io.StringIO()
+        out.to_csv(buffer, index=False, header=False)
+        buffer.seek(0)
+        names = ", ".join(f'"{c.name}"' for c in cols)
+        cur.copy_expert(f"copy {RAW}.{table} ({names}) from stdin with (format csv)", buffer)
+
+    def query(self, sql: str, params=None) -> pd.DataFrame:
+        con = self.connect()
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql, params)
+                return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+        finally:
+            con.close()
+
+    def read_table(self, schema: str, table: str) -> pd.DataFrame:
+        frame = self.query(f'select * from "{schema}"."{table}"')
+        # psycopg2 gives numeric columns of an empty or all-null result as object: keep pandas types useful.
+        return frame.infer_objects()
+
+    def landed_sources(self) -> set[str]:
+        return set(self.query(f"select distinct source from {RAW}.landing_files")["source"])
+
+    def row_counts(self, schema_names: tuple[str, ...]) -> dict[tuple[str, str], int]:
+        relations = self.query("select table_schema, table_name from information_schema.tables "
+                               "where table_schema = any(%s)", [list(schema_names)])
+        return {(s, n): int(self.query(f'select count(*) as n from "{s}"."{n}"')["n"][0])
+                for s, n in relations.itertuples(index=False)}
+
+
+def pg_params(url: str) -> dict[str, str]:
+    """host, port, user, password, dbname of a postgresql:// URL (a socket folder may come as ?host=)."""
+    parsed = urlparse(url)
+    query = parse_qs(parsed.query)
+    return {"host": query.get("host", [parsed.hostname or "localhost"])[0],
+            "port": str(query.get("port", [parsed.port or 5432])[0]),
+            "user": unquote(parsed.username or "postgres"), "password": unquote(parsed.password or ""),
+            "dbname": (parsed.path or "/postgres").lstrip("/") or "postgres"}
+
+
+def current() -> DuckDBWarehouse | PostgresWarehouse:
+    """The warehouse the settings select: PostgreSQL when WELLLED_WAREHOUSE_URL is set, else DuckDB."""
+    url = settings.warehouse_url()
+    return PostgresWarehouse(url) if url else DuckDBWarehouse(settings.build_db_path())

@@ -21,8 +21,7 @@ MART_SUITES = tuple(name for name in quality.suite_names() if quality.read_suite
 def _skipped_reason(suite: str) -> str | None:
     """A gate is skipped when every source its table is built from is absent from this refresh."""
     sources = quality.read_suite(suite).sources
-    with warehouse.connect(read_only=True) as con:
-        landed = {s for (s,) in con.execute("select distinct source from raw.landing_files").fetchall()}
+    landed = warehouse.current().landed_sources()
     if sources and not landed & set(sources):
         return f"source{'s' if len(sources) > 1 else ''} {', '.join(sources)} absent: nothing landed"
     return None
@@ -59,7 +58,7 @@ def _gate(asset: dg.AssetKey, schema: str, table: str, suite: str, what: str) ->
                                 "Critical failures block publication; warnings are recorded.")
     def _check(context: AssetCheckExecutionContext) -> dg.AssetCheckResult:
         reason = _skipped_reason(suite)
-        frame = quality.read_table(settings.build_db_path(), schema, table)
+        frame = warehouse.current().read_table(schema, table)
         return _result(context, suite, quality.validate(suite, frame, skipped_reason=reason))
 
     return _check

@@ -18,8 +18,8 @@ LAYER_GROUPS = {"staging": "staging", "intermediate": "staging", "marts": "marts
 
 
 def dbt_env() -> dict[str, str]:
-    """What the dbt profile reads; set per run so tests can point it at their own warehouse."""
-    return {"WELLLED_BUILD_DB": str(settings.build_db_path())}
+    """What the dbt profile reads (target, file or server); set per run so tests can point it elsewhere."""
+    return warehouse.current().dbt_env()
 
 
 dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
@@ -66,7 +66,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ.update(dbt_env())
     # dbt holds the build file's only lock while it runs, so row counts are read once it has finished
     # (dagster-dbt's fetch_row_counts would open a second connection beside it and be refused).
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    # dbt's artifacts go with the run's other records, not into a new folder under dbt_project/ per run.
+    target = settings.run_dir(context.run.run_id) / "dbt"
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
     events = list(invocation.stream())
     counts = _row_counts()
     for event in events:
@@ -77,7 +79,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if not invocation.is_successful():
         raise dg.Failure(description="dbt build failed: a model errored or a dbt test failed. Downstream models "
                                      "were skipped and nothing is published. See the dbt checks and log above.",
-                         metadata={"dbt_log": str(invocation.target_path / "dbt.log")})
+                         metadata={"dbt_log": str(target / "dbt.log")})
 
 
 def _output_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
@@ -86,11 +88,7 @@ def _output_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
 
 
 def _row_counts() -> dict[tuple[str, str], int]:
-    with warehouse.connect(read_only=True) as con:
-        relations = con.execute("select schema_name, table_name from duckdb_tables() union all "
-                                "select schema_name, view_name from duckdb_views() where not internal").fetchall()
-        return {(schema, name): con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
-                for schema, name in relations if schema in ("seeds", "staging", "intermediate", "marts")}
+    return warehouse.current().row_counts(("seeds", "staging", "intermediate", "marts"))
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)

@@ -1,7 +1,6 @@
 """Ingest assets: one multi-asset per source, writing its raw tables (empty when nothing landed)."""
 
 import dagster as dg
-import pandas as pd
 
 from .. import settings, warehouse
 from ..sources import schemas
@@ -47,10 +46,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
         if load.absent:
             context.log.warning(f"Source '{source}' is absent: nothing under {landing / source}. "
                                 "Its raw tables are left empty and its gates will report 'skipped'.")
-        with warehouse.connect() as con:
-            for table in tables:
-                warehouse.replace_raw_table(con, table, load.tables[table])
-            _record_files(con, source, load.files)
+        warehouse.current().write_source(source, {t: load.tables[t] for t in tables}, load.files)
         for table in tables:
             frame = load.tables[table]
             yield dg.MaterializeResult(asset_key=raw_key(table), metadata={
@@ -61,18 +57,6 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
                 "preview": preview(frame)})
 
     return _ingest
-
-
-def _record_files(con, source: str, files: list[dict]) -> None:
-    cols = schemas.column_names("landing_files")
-    con.execute("create schema if not exists raw")
-    con.execute("create table if not exists raw.landing_files ("
-                + ", ".join(f'"{c.name}" {c.type}' for c in schemas.columns("landing_files")) + ")")
-    con.execute("delete from raw.landing_files where source = ?", [source])
-    if files:
-        con.register("incoming_files", pd.DataFrame(files, columns=cols))
-        con.execute("insert into raw.landing_files select * from incoming_files")
-        con.unregister("incoming_files")
 
 
 ingest_assets = [build_ingest_asset(source) for source in settings.SOURCES]

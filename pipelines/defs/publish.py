@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from .. import publish, settings
+from .. import publish, warehouse
 from .common import BUILD_DB_POOL, OWNERS
 from .dbt import dbt_models
 
@@ -24,14 +24,14 @@ MART_KEYS = sorted((k for k in dbt_models.keys if k.path[0] == "marts"), key=lam
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     gates = publish.read_gates(context.run.run_id)
     try:
-        result = publish.publish(settings.build_db_path(), settings.published_dir(), run_id=context.run.run_id,
-                                 gates=gates)
+        result = publish.publish(run_id=context.run.run_id, gates=gates)
     except publish.PublicationRefused as refused:
         raise dg.Failure(description=f"Not published: {refused}. The previous publication stays live.") from None
     absent = [g["suite"] for g in gates if g["status"] == "skipped"]
-    context.log.info(f"Published version {result.version} at {result.path}")
+    where = result.path or "schema published"
+    context.log.info(f"Published version {result.version} at {where}")
     return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(result.path)),
+        "location": str(result.path or f"{warehouse.current().describe()}, schema published"),
         "version": result.version,
         "tables": dg.MetadataValue.md("| table | rows |\n|---|---|\n"
                                       + "\n".join(f"| `{t}` | {n} |" for t, n in result.tables.items())),
