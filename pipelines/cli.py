@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -86,9 +87,42 @@ def refresh() -> int:
     print(f"National refresh of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
     started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
+        _release_dead_runs(instance)
         result = defs.resolve_job_def("national_refresh").execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"console": {}}})
+            instance=instance, raise_on_error=False, run_config={"loggers": {"console": {}}},
+            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
         return print_summary(result, instance, time.monotonic() - started)
+
+
+PID_TAG, HOST_TAG = "wellled/pid", "wellled/host"
+
+
+def _release_dead_runs(instance) -> None:
+    """A refresh killed mid-run still holds its slot in the build-file pool: mark it failed and free the
+    slot, so the next refresh does not wait for it forever. Only runs of this CLI whose process is gone."""
+    import dagster as dg
+
+    for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
+                                                                   dg.DagsterRunStatus.STARTING])):
+        run = record.dagster_run
+        pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+        if pid is None or host != socket.gethostname() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"wellled: process {pid} of this run ended without finishing it "
+                                        "(killed or crashed); its pool slot is released.")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        print(f"Released run {run.run_id[:8]}, left unfinished by a killed refresh (process {pid}).",
+              file=sys.stderr)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _publish_command(args: argparse.Namespace) -> int:

@@ -9,12 +9,19 @@ from .defs.dbt import dbt_models, dbt_resource
 from .defs.ingest import ingest_assets
 from .defs.jobs import national_refresh
 from .defs.publish import published_warehouse
+from .defs.schedules import schedules
+from .defs.sensors import sensors
 from .progress import progress_console
 
 defs = dg.Definitions(
     assets=[*ingest_assets, dbt_models, published_warehouse],
     asset_checks=[*raw_checks, *mart_checks],
     jobs=[national_refresh],
+    schedules=schedules,
+    sensors=sensors,
     resources={"dbt": dbt_resource},
+    # Also for runs of the implicit asset job (materialising a selection in the UI): steps one at a time in
+    # the run's process, as the build-file pool of one requires anyway.
+    executor=dg.in_process_executor,
     loggers={"console": progress_console},
 )

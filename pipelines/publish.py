@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from . import settings, warehouse
+from .faults import pause_point
 
 MANIFEST_TABLE = "publication_manifest"
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
@@ -106,6 +107,7 @@ def _publish_duckdb(build_db: Path, published: Path, version: str, make_manifest
         con.execute("checkpoint")
     finally:
         con.close()
+    pause_point("publish")  # the new version is written but not current: a crash here changes nothing
     os.replace(partial, final)
     _make_current(published, final, version)
     _prune(published, keep)
@@ -183,6 +185,13 @@ def rollback(published: Path) -> str:
 
 
 def _prune(published: Path, keep: int) -> None:
+    """Drop versions beyond the newest `keep` (never the current one) and leftovers of interrupted runs."""
+    folder = versions_dir(published)
+    for leftover in folder.glob(".wellled_*.partial"):
+        leftover.unlink(missing_ok=True)
+    for parquet in folder.glob("wellled_*_parquet"):
+        if not (folder / (parquet.name.removesuffix("_parquet") + ".duckdb")).exists():
+            shutil.rmtree(parquet, ignore_errors=True)
     versions, current = list_versions(published), current_version(published)
     for version in versions[:-keep] if keep else []:
         if version == current:

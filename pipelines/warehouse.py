@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from . import settings
+from .faults import pause_point
 from .sources import schemas
 
 RAW = "raw"
@@ -70,6 +71,7 @@ class DuckDBWarehouse:
                     select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
                     con.execute(f"create or replace table {RAW}.{table} as select {select} from incoming")
                     con.unregister("incoming")
+                    pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
                 con.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files')})")
                 con.execute(f"delete from {RAW}.landing_files where source = ?", [source])
                 if files:

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import quality
+from pipelines import quality, settings
 from pipelines.quality import read_suite, read_table, suite_names, validate
 from pipelines.quality.suites import REDACTED_COLUMNS, condition_columns, domain_columns, referenced_columns
 from pipelines.sources import schemas
@@ -19,7 +19,9 @@ from pipelines.sources.ingest import load_source
 from tests.conftest import real_file
 
 RAW_SUITES = {f"raw_{t}": t for tables in schemas.SOURCE_TABLES.values() for t in tables}
-PUBLISHED_SUITES = ("dim_organisation", "fct_staff_survey_scores", "fct_wres_indicators", "fct_board_composition")
+PUBLISHED_SUITES = ("dim_organisation", "fct_staff_survey_scores", "fct_wres_indicators", "fct_board_composition",
+                    "fct_staff_survey_questions", "fct_staff_survey_question_options", "fct_staff_survey_benchmarks",
+                    "fct_staff_survey_score_reconciliation")
 
 # Values that must never appear outside the gate: protected characteristics and member pseudonyms.
 SECRET_GENDER = "zz-secret-gender"
@@ -76,6 +78,22 @@ MART_TYPES = {
         "spans_non_adverse_band:BOOLEAN direction_of_good:VARCHAR white_numerator:INTEGER white_denominator:INTEGER "
         "bme_numerator:INTEGER bme_denominator:INTEGER unknown_ethnicity_pct:DOUBLE is_unknown_ethnicity_high:BOOLEAN "
         "survey_year:INTEGER"),
+    "fct_staff_survey_questions": _types(
+        "org_code:VARCHAR survey_year:INTEGER question_id:VARCHAR question_code:VARCHAR "
+        "indicator_code:VARCHAR pct_positive:DOUBLE pct_at_least_once:DOUBLE base_n:INTEGER "
+        "is_suppressed:BOOLEAN ci_lower:DOUBLE ci_upper:DOUBLE is_comparable_with_prior:BOOLEAN "
+        "is_trend_break:BOOLEAN change_pct_positive:DOUBLE is_change_significant:BOOLEAN is_mapped:BOOLEAN"),
+    "fct_staff_survey_question_options": _types(
+        "org_code:VARCHAR survey_year:INTEGER question_id:VARCHAR option_order:INTEGER question_code:VARCHAR "
+        "option_label:VARCHAR pct:DOUBLE base_n:INTEGER is_suppressed:BOOLEAN is_favourable:BOOLEAN"),
+    "fct_staff_survey_benchmarks": _types(
+        "geography_level:VARCHAR geography_code:VARCHAR survey_year:INTEGER result_kind:VARCHAR code:VARCHAR "
+        "indicator_code:VARCHAR organisation_count:INTEGER min_value:DOUBLE p25_value:DOUBLE "
+        "median_value:DOUBLE p75_value:DOUBLE max_value:DOUBLE"),
+    "fct_staff_survey_score_reconciliation": _types(
+        "org_code:VARCHAR survey_year:INTEGER measure_code:VARCHAR published_score:DOUBLE "
+        "recomputed_score:DOUBLE abs_difference:DOUBLE reconciliation_status:VARCHAR "
+        "outside_tolerance_label:VARCHAR is_reconcilable:BOOLEAN"),
     "fct_board_composition": _types(
         "org_code:VARCHAR as_at_date:DATE board_size:INTEGER voting_members:INTEGER executive_members:INTEGER "
         "non_executive_members:INTEGER vacant_posts:INTEGER interim_posts:INTEGER women_pct:DOUBLE "
@@ -203,6 +221,41 @@ def good_rows(suite: str) -> list[dict]:
                      women_pct_voting=41.7, is_gender_parity=True, bme_pct_voting=16.7, bme_pct_executive=16.7,
                      bme_pct_non_executive=12.5, wres9_gap_pp=-8.3, ceo_tenure_days=1910, chair_tenure_days=1034,
                      ceo_changes_3y=0, exec_appointed_12m_pct=16.7)]
+    if suite == "raw_staff_survey_national":
+        base = dict(survey_year=2024, base_label="National", weighting="Organisation Size", _sheet="THEMES")
+        return [
+            dict(base, breakdown=None, breakdown_subgroup=None, weighting="Organisation Size and Occupation Group",
+                 result_kind="score", code="PP1", label_text="We are compassionate and inclusive", option_order=None,
+                 option_label="score", value=7.28, base_n=744358, is_suppressed=False),
+            dict(base, breakdown="Ethnic background (summary)", breakdown_subgroup="White staff",
+                 result_kind="question",
+                 code="Q14a", label_text="Harassment from patients", option_order=1, option_label="Never", value=76.5,
+                 base_n=530727, is_suppressed=False, _sheet="HEALTH WELLBEING SAFETY Q13-14"),
+            dict(base, breakdown="Region", breakdown_subgroup="London", result_kind="question", code="Q16c_3",
+                 label_text="Religion", option_order=1, option_label="Religion", value=None, base_n=None,
+                 is_suppressed=True, _sheet="HEALTH WELLBEING SAFETY Q15-17"),
+        ]
+    if suite == "fct_staff_survey_questions":
+        row = dict(org_code="RXA", survey_year=2024, question_id="q26a_leave", question_code="Q26a",
+                   indicator_code="nss_q26a_leave", pct_positive=55.0, pct_at_least_once=None, base_n=1000,
+                   is_suppressed=False, ci_lower=51.9, ci_upper=58.1, is_comparable_with_prior=True,
+                   is_trend_break=False, change_pct_positive=-5.0, is_change_significant=True, is_mapped=True)
+        return [row, dict(row, org_code="NAX", pct_positive=None, base_n=None, is_suppressed=True, ci_lower=None,
+                          ci_upper=None, change_pct_positive=None, is_change_significant=None)]
+    if suite == "fct_staff_survey_question_options":
+        row = dict(org_code="RXA", survey_year=2024, question_id="q26a_leave", option_order=1, question_code="Q26a",
+                   option_label="Strongly disagree", pct=20.5, base_n=1000, is_suppressed=False, is_favourable=True)
+        return [row, dict(row, org_code="NAX", pct=None, base_n=None, is_suppressed=True)]
+    if suite == "fct_staff_survey_benchmarks":
+        return [dict(geography_level="national", geography_code="ENG", survey_year=2024, result_kind="score",
+                     code="PP1", indicator_code="nss_pp1", organisation_count=210, min_value=6.5, p25_value=7.1,
+                     median_value=7.3, p75_value=7.4, max_value=7.9)]
+    if suite == "fct_staff_survey_score_reconciliation":
+        row = dict(org_code="RXA", survey_year=2024, measure_code="PP1_1", published_score=7.07, recomputed_score=7.06,
+                   abs_difference=0.01, reconciliation_status="within_tolerance", outside_tolerance_label=None,
+                   is_reconcilable=True)
+        return [row, dict(row, measure_code="PP4_1", recomputed_score=6.8, abs_difference=0.27,
+                          reconciliation_status="not_reconcilable", is_reconcilable=False)]
     raise AssertionError(f"no good rows for {suite}")
 
 
@@ -220,7 +273,12 @@ def failures(outcome, expectation: str, column: str | None = None):
 # ------------------------------------------------------------------ the suite files
 
 def test_suite_list_is_one_per_raw_table_and_published_table():
-    assert set(suite_names()) == set(RAW_SUITES) | set(PUBLISHED_SUITES)
+    """Every raw table has its suite, and every other suite gates a published mart that dbt builds."""
+    names = set(suite_names())
+    assert set(RAW_SUITES) <= names
+    marts = {p.stem for p in (settings.DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql")}
+    for name in names - set(RAW_SUITES):
+        assert read_suite(name).layer == "published" and name in marts, name
 
 
 @pytest.mark.parametrize("name", sorted(set(RAW_SUITES) | set(PUBLISHED_SUITES)))
@@ -324,6 +382,7 @@ def test_out_of_range_percentage_is_critical(tmp_path):
     (bad,) = failures(outcome, "expect_column_values_to_be_between", "pct")
     assert bad.severity == "critical" and outcome.blocking
     assert bad.sample == [{"survey_year": 2024, "org_code": "RXA", "question_code": "Q26a", "option_order": 1,
+                           "_source_file": "staff_survey_question_options/file.csv",
                            "_sheet": "YOUR ORGANISATION Q25-26", "_row_number": 2, "pct": 205.0}]
 
 

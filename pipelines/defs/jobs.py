@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import dagster as dg
 
+# Runs carrying this tag are queued one at a time (dagster.yaml, concurrency.runs.tag_concurrency_limits):
+# two refreshes interleaving their steps would publish one run's raw tables under the other's gates.
+REFRESH_TAG = "wellled/build_warehouse"
+
 national_refresh = dg.define_asset_job(
     "national_refresh",
     selection=dg.AssetSelection.all(),
     description="Ingest every landed source, build the dbt models, run every quality gate and, when all "
-                "blocking gates pass, publish a new version of the warehouse.",
+                "blocking gates pass, publish a new version of the warehouse. One refresh runs at a time.",
+    tags={REFRESH_TAG: "national_refresh"},
+    # Every step opens the build file, so the pool of one runs them one after another anyway; running them
+    # in the run's own process (as `wellled refresh` does) saves a Python start-up and a pool wait per step
+    # (6-trust sample through `dagster dev` on 2 cores, other test suites sharing the machine: 106 s against
+    # 221 s with a process per step; 67 s on a quiet machine).
+    executor_def=dg.in_process_executor,
 )

@@ -21,6 +21,8 @@ It writes (paths relative to `out`, section numbers of SOURCES.md):
   that Q13d, Q14d and Q16c show `-` suppression at every scale; with trusts >= 20 also a Community Surgical
   Services unit and one mental health trust with a `T` code that etr.csv does not list (as TAD, TAF, TAH,
   TAJ in 2024); it has no WRES return or board register (the raw suites accept `R` codes only).
+- `staff_survey/<YYYY>/NSS<YY>_detailed_spreadsheets_national_results.xlsx` (1.4): all trusts, each region and
+  the ethnicity summary (White vs all other groups), derived from that year's trusts (see `national`).
 - `staff_survey/<YYYY>/NSS<YY>_benchmark_report_data.xlsx` (2): WRES 5-8 ethnicity splits as fractions for
   every trust unit and up to five years of history (see `benchmark`).
 - `wres/<YYYY>/WRES_<org_code>_<YYYY>.csv` (3.1): one per English trust in etr.csv per reporting year
@@ -48,7 +50,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import benchmark, board, ods, orgs, staff_survey, wres
+from . import benchmark, board, national, ods, orgs, staff_survey, wres
 
 __all__ = ["generate"]
 
@@ -57,7 +59,7 @@ LANDING_FOLDERS = ("ods", "staff_survey", "wres", "board", "respondents")
 # The files this generator writes: a previous sample's files are removed before a new one is written.
 OWN_FILES = (
     re.compile(r"ods/etr\.csv"),
-    re.compile(r"staff_survey/\d{4}/NSS\d{2}_(detailed_spreadsheets_organisational_results|benchmark_report_data)\.xlsx"),
+    re.compile(r"staff_survey/\d{4}/NSS\d{2}_(detailed_spreadsheets_(organisational|national)_results|benchmark_report_data)\.xlsx"),
     re.compile(r"wres/\d{4}/WRES_[0-9A-Z]+_\d{4}\.csv"),
     re.compile(r"board/\d{4}-\d{2}-\d{2}/BOARD_[0-9A-Z]+_\d{4}-\d{2}-\d{2}\.csv"),
 )
@@ -93,7 +95,9 @@ def generate(out: Path, *, trusts: int = 210, years: Sequence[int] = (2021, 2022
         staff_survey.write_workbook(folder / f"{stem}_detailed_spreadsheets_organisational_results.xlsx",
                                     year, results[year], seed)
         benchmark.write_workbook(folder / f"{stem}_benchmark_report_data.xlsx", year, results, splits, seed)
-        counts["staff_survey"] += 2
+        national.write_workbook(folder / f"{stem}_detailed_spreadsheets_national_results.xlsx", year, results[year],
+                                splits, seed)
+        counts["staff_survey"] += 3
         say(f"staff_survey {year}: {len(results[year])} reporting units")
     registers = board.simulate(universe)
     counts["wres"] = wres.write(out, universe, registers)

@@ -176,12 +176,12 @@ def _id_cells(u: Unit) -> list:
 
 
 def _write_sheet(wb: Workbook, name: str, title: str, year: int, blocks: list[tuple[str, list[str]]],
-                 rows: list[list]) -> None:
+                 rows: list[list], id_headers: tuple[str, ...] = ID_HEADERS) -> None:
     """blocks: (row-1 label, row-5 headers) per question or measure; rows: identifier + value cells."""
     ws = wb.create_sheet(name)
-    ws.freeze_panes = "G1"
-    row1: list = [f"NHS Staff Survey {year} - WEIGHTED Results"] + [None] * 5
-    header = list(ID_HEADERS)
+    ws.freeze_panes = f"{chr(65 + len(id_headers))}1"
+    row1: list = [f"NHS Staff Survey {year} - WEIGHTED Results"] + [None] * (len(id_headers) - 1)
+    header = list(id_headers)
     for label, heads in blocks:
         row1 += [label] + [None] * (len(heads) - 1)
         header += heads
@@ -199,7 +199,7 @@ def _write_sheet(wb: Workbook, name: str, title: str, year: int, blocks: list[tu
         cell.font = font
         blank.append(cell)
     ws.append(blank)  # every published sheet ends with a blank (formatted) row
-    ws.auto_filter.ref = "A5:F5"
+    ws.auto_filter.ref = f"A5:{chr(64 + len(id_headers))}5"
 
 
 def write_workbook(path: Path, year: int, results: list[Result], seed: int) -> None:

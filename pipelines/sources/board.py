@@ -1,6 +1,16 @@
-"""Board register CSVs -> raw.board_registers (SOURCES.md section 4: the project's own contract)."""
+"""Board register CSVs -> raw.board_registers (SOURCES.md section 4: the project's own contract).
+
+Rules one register can break on its own are checked here, each refusal naming the file, the row and the
+rule: the role, executive and voting flags fit together; at most one chair and one chief executive are in
+post; a member in post started on or before the as-at date and any planned end falls after it; a vacant
+post names no member, dates or characteristics; one member holds at most one voting post; a post is listed
+once. Rules that need another source ("a known trust" needs ODS) are dbt tests on the staging view.
+Messages never quote a member's gender or ethnic category (special-category data).
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from .csv_files import blank_to_none, check_header, parse_bool, parse_date, read_rows
 from .landing import LandedFile, SourceError, refuse_duplicate_keys
@@ -8,11 +18,84 @@ from .landing import LandedFile, SourceError, refuse_duplicate_keys
 HEADER = ["org_code", "as_at_date", "post_id", "member_id", "role_title", "role_category", "is_executive",
           "is_voting", "is_interim", "gender", "ethnic_category", "start_date", "end_date"]
 
+# role_category -> the (is_executive, is_voting) pairs it may take (SOURCES.md section 4).
+ROLE_FLAGS: dict[str, frozenset[tuple[bool, bool]]] = {
+    "chair": frozenset({(False, True)}),
+    "chief_executive": frozenset({(True, True)}),
+    "executive_director": frozenset({(True, True), (True, False)}),
+    "non_executive_director": frozenset({(False, True)}),
+    "associate_non_executive_director": frozenset({(False, False)}),
+    "other_director": frozenset({(True, False)}),
+}
+SINGLE_HOLDER_ROLES = ("chair", "chief_executive")
+_FIX = "Correct the register (SOURCES.md section 4) and land it again."
+
+
+def _flags(executive: bool, voting: bool) -> str:
+    return f"is_executive {str(executive).lower()}, is_voting {str(voting).lower()}"
+
+
+def check_row(file: LandedFile, number: int, row: tuple, as_at: dt.date) -> None:
+    """The rules a single register row must meet on its own."""
+    post, member, category, executive, voting = row[2], row[3], row[5], row[6], row[7]
+    gender, ethnic, start, end = row[9], row[10], row[11], row[12]
+    if not post:
+        raise SourceError(file.relpath, "post_id is blank: every post needs a stable identifier.", row=number,
+                          hint=_FIX)
+    if category not in ROLE_FLAGS:
+        raise SourceError(file.relpath, f"role_category '{category}' is not one of {', '.join(ROLE_FLAGS)}.",
+                          row=number, hint=_FIX)
+    if (executive, voting) not in ROLE_FLAGS[category]:
+        allowed = " or ".join(_flags(*pair) for pair in sorted(ROLE_FLAGS[category]))
+        raise SourceError(file.relpath, f"role {category} cannot be {_flags(executive, voting)}; the rule is "
+                                        f"{allowed}.", row=number, hint=_FIX)
+    if member is None:
+        if gender is not None or ethnic is not None or start is not None or end is not None:
+            raise SourceError(file.relpath, f"post {post} is vacant (blank member_id) but gives a gender, ethnic "
+                                            "category or dates: a vacant post records none.", row=number, hint=_FIX)
+        return
+    if start is not None and start > as_at:
+        raise SourceError(file.relpath, f"member {member} starts in post {post} on {start}, after the register's "
+                                        f"as-at date {as_at}: a register lists people in post on its date.",
+                          row=number, hint=_FIX)
+    if end is not None and end <= as_at:
+        raise SourceError(file.relpath, f"member {member} has end_date {end} in post {post}, on or before the "
+                                        f"as-at date {as_at}: end_date is blank or a planned end after it "
+                                        "(people who have left are not listed).", row=number, hint=_FIX)
+
+
+def check_register(file: LandedFile, numbered: list[tuple[int, tuple]]) -> None:
+    """The rules a whole register must meet: one chair and one chief executive, one voting post each."""
+    posts: dict[str, int] = {}
+    holders: dict[str, int] = {}
+    voting_posts: dict[str, int] = {}
+    for number, row in numbered:
+        post, member, category, voting = row[2], row[3], row[5], row[7]
+        if post in posts:
+            raise SourceError(file.relpath, f"post {post} is listed twice (rows {posts[post]} and {number}).",
+                              row=number, hint="List each post once, with its current holder or as vacant.")
+        posts[post] = number
+        if member is None:
+            continue
+        if category in SINGLE_HOLDER_ROLES:
+            if category in holders:
+                raise SourceError(file.relpath, f"a second {category} is in post at {row[1]} (the first is on row "
+                                                f"{holders[category]}): a board has at most one.", row=number,
+                                  hint=_FIX)
+            holders[category] = number
+        if voting:
+            if member in voting_posts:
+                raise SourceError(file.relpath, f"member {member} holds two voting posts at once (rows "
+                                                f"{voting_posts[member]} and {number}): a member has one vote.",
+                                  row=number, hint=_FIX)
+            voting_posts[member] = number
+
 
 def parse(file: LandedFile, keyed: dict[tuple, str]) -> list[tuple]:
     rows = read_rows(file)
     check_header(file, rows[0], HEADER)
     out = []
+    numbered: list[tuple[int, tuple]] = []
     for number, f in enumerate(rows[1:], start=2):
         if len(f) != len(HEADER):
             raise SourceError(file.relpath, f"has {len(f)} fields where the header has {len(HEADER)}.", row=number)
@@ -23,9 +106,13 @@ def parse(file: LandedFile, keyed: dict[tuple, str]) -> list[tuple]:
                                             f"board/{file.period}/.", row=number,
                               hint="Move the file to the folder of its as-at date or correct the date.")
         refuse_duplicate_keys(keyed, ("board", as_at, org), file.relpath, f"the {as_at} register of {org}")
-        out.append((org, as_at, f[2].strip(), blank_to_none(f[3]), f[4].strip(), f[5].strip(),
-                    parse_bool(file, number, "is_executive", f[6]), parse_bool(file, number, "is_voting", f[7]),
-                    parse_bool(file, number, "is_interim", f[8]), blank_to_none(f[9]), blank_to_none(f[10]),
-                    parse_date(file, number, "start_date", f[11]), parse_date(file, number, "end_date", f[12]),
-                    number))
+        row = (org, as_at, f[2].strip(), blank_to_none(f[3]), f[4].strip(), f[5].strip().lower(),
+               parse_bool(file, number, "is_executive", f[6]), parse_bool(file, number, "is_voting", f[7]),
+               parse_bool(file, number, "is_interim", f[8]), blank_to_none(f[9]), blank_to_none(f[10]),
+               parse_date(file, number, "start_date", f[11]), parse_date(file, number, "end_date", f[12]),
+               number)
+        check_row(file, number, row, as_at)
+        numbered.append((number, row))
+        out.append(row)
+    check_register(file, numbered)
     return out

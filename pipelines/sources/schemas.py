@@ -68,6 +68,25 @@ RAW_TABLES: dict[str, tuple[Column, ...]] = {
         Column("is_suppressed", "BOOLEAN", "True where the file shows '-' for this option."),
         Column("_sheet", "VARCHAR", "Sheet the value came from."),
     ),
+    "staff_survey_national": (
+        Column("survey_year", "INTEGER", "Survey fieldwork year (autumn); results are published the next March."),
+        Column("base_label", "VARCHAR", "The file's Base column: 'National' (all trusts) on every row."),
+        Column("breakdown", "VARCHAR", "Breakdown (Region, Ethnic background (summary), Occupation group, ...); "
+                                       "null on the all-trusts row."),
+        Column("breakdown_subgroup", "VARCHAR", "Subgroup within the breakdown (e.g. 'White staff'); null on the "
+                                                "all-trusts row."),
+        Column("weighting", "VARCHAR", "'Organisation Size and Occupation Group' (all trusts) or 'Organisation Size'."),
+        Column("result_kind", "VARCHAR",
+               "'question' (an option percentage) or 'score' (a theme or People Promise score)."),
+        Column("code", "VARCHAR", "Question code as published that year (Q26a) or measure code (PP4_2, ENGAGEMENT)."),
+        Column("label_text", "VARCHAR", "Question text or measure name from the sheet's row-1 label."),
+        Column("option_order", "INTEGER", "Position of the option within the question (1-based); null for scores."),
+        Column("option_label", "VARCHAR", "Response option without the '% ' prefix; 'score' for scores."),
+        Column("value", "DOUBLE", "Percentage 0-100 (question option) or score 0-10; null when suppressed."),
+        Column("base_n", "INTEGER", "Responses behind the value; null when suppressed."),
+        Column("is_suppressed", "BOOLEAN", "True where the file shows '-' (fewer than 10 responses)."),
+        Column("_sheet", "VARCHAR", "Sheet the value came from."),
+    ),
     "staff_survey_wres": (
         *_ORG_SURVEY_ID,
         Column("benchmarking_group", "VARCHAR", "Benchmark workbook sheet (group label as that workbook spells it)."),
@@ -118,7 +137,7 @@ RAW_TABLES: dict[str, tuple[Column, ...]] = {
 SOURCE_TABLES: dict[str, tuple[str, ...]] = {
     "ods": ("ods_trusts",),
     "staff_survey": ("staff_survey_organisations", "staff_survey_scores", "staff_survey_question_options",
-                     "staff_survey_wres"),
+                     "staff_survey_wres", "staff_survey_national"),
     "wres": ("wres_returns",),
     "board": ("board_registers",),
 }

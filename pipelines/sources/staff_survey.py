@@ -19,6 +19,7 @@ from .landing import LandedFile, SourceError, check_xlsx_container
 TITLE = re.compile(r"^NHS Staff Survey (\d{4}) - (WEIGHTED|UNWEIGHTED) Results", re.IGNORECASE)
 HEADER_ROW = 4  # row 5 in the spreadsheet
 ID_COLUMNS = ("ODS code", "Organisation name", "Benchmarking group", "Region", "ICS", "Weighting")
+NATIONAL_ID_COLUMNS = ("Base", "Breakdown", "Breakdown subgroup", "Weighting")
 BASE_HEADER = "Base (number of responses)"
 SUPPRESSED = "-"
 THEME_CODES = {"Staff Engagement": "ENGAGEMENT", "Morale": "MORALE"}
@@ -44,9 +45,7 @@ def parse_workbook(file: LandedFile) -> Parsed:
         return _parse_organisational(file, sheets)
     if kind == "benchmark_workbook":
         return _parse_benchmark(file, sheets)
-    # National results: recognised so a landed copy is not an error; its breakdowns are ingested by the
-    # national-results work (issue 4), not yet here.
-    return Parsed(kind, _title_year(file, sheets))
+    return _parse_national(file, sheets)
 
 
 def _read_sheets(file: LandedFile) -> dict[str, list[list]]:
@@ -123,11 +122,11 @@ def _parse_organisational(file: LandedFile, sheets: dict[str, list[list]]) -> Pa
     return parsed
 
 
-def _check_header(file: LandedFile, sheet: str, rows: list[list]) -> None:
+def _check_header(file: LandedFile, sheet: str, rows: list[list], ids: tuple[str, ...] = ID_COLUMNS) -> None:
     header = rows[HEADER_ROW] if len(rows) > HEADER_ROW else []
-    if tuple(str(h).strip() for h in header[: len(ID_COLUMNS)]) != ID_COLUMNS:
-        raise SourceError(file.relpath, f"the header row 5 should start with {', '.join(ID_COLUMNS)}; found "
-                                        f"{', '.join(map(str, header[:6])) or 'an empty row'}.",
+    if tuple(str(h).strip() for h in header[: len(ids)]) != ids:
+        raise SourceError(file.relpath, f"the header row 5 should start with {', '.join(ids)}; found "
+                                        f"{', '.join(map(str, header[:len(ids)])) or 'an empty row'}.",
                           sheet=sheet, row=HEADER_ROW + 1, hint="Restore the published layout (no inserted rows).")
 
 
@@ -202,9 +201,9 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _blocks(file: LandedFile, sheet: str, rows: list[list]) -> Iterator[_Block]:
+def _blocks(file: LandedFile, sheet: str, rows: list[list], first: int = len(ID_COLUMNS)) -> Iterator[_Block]:
     labels, header = rows[0], rows[HEADER_ROW]
-    starts = [i for i in range(len(ID_COLUMNS), len(header)) if str(_cell(labels, i)).strip()]
+    starts = [i for i in range(first, len(header)) if str(_cell(labels, i)).strip()]
     if not starts:
         raise SourceError(file.relpath, "row 1 has no question labels ('<code> - <text>').", sheet=sheet, row=1)
     for position, start in enumerate(starts):
@@ -224,6 +223,50 @@ def _blocks(file: LandedFile, sheet: str, rows: list[list]) -> Iterator[_Block]:
         else:
             values = [(i, h[2:].strip() if h.startswith("% ") else h) for i, h in values]
         yield _Block(code, text.strip(), is_score, values, bases[0])
+
+
+# --- national results ---------------------------------------------------------------------------------------
+
+
+def _parse_national(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
+    """All trusts nationally and each breakdown (region, ethnicity summary, occupation ...) in long form.
+
+    Same sheets and blocks as the organisational results; the identifiers are Base, Breakdown, Breakdown
+    subgroup and Weighting (SOURCES.md 1.4). The all-trusts row has a blank Breakdown, kept null here.
+    """
+    year = check_year(file, _title_year(file, sheets), "A1 of its sheets")
+    out: list[tuple] = []
+    data_sheets = [name for name in sheets if name.strip().lower() != "notes"]
+    if not data_sheets:
+        raise SourceError(file.relpath, "has no result sheets besides Notes.")
+    for name in data_sheets:
+        rows = sheets[name]
+        _check_header(file, name, rows, NATIONAL_ID_COLUMNS)
+        blocks = list(_blocks(file, name, rows, len(NATIONAL_ID_COLUMNS)))
+        seen: dict[tuple, int] = {}
+        for index in range(HEADER_ROW + 1, len(rows)):
+            row = rows[index]
+            base_label = _text(_cell(row, 0))
+            if base_label is None:
+                continue  # each sheet ends with a blank row
+            breakdown, subgroup, weighting = (_text(_cell(row, i)) for i in (1, 2, 3))
+            key = (breakdown, subgroup)
+            if key in seen:
+                raise SourceError(file.relpath, f"breakdown {breakdown or '(national)'} / {subgroup or '-'} appears "
+                                                f"twice (rows {seen[key]} and {index + 1}).", sheet=name, row=index + 1,
+                                  hint="Remove the duplicate row.")
+            seen[key] = index + 1
+            for block in blocks:
+                for r in block.rows(file, name, year, base_label, row, index + 1):
+                    if block.is_score:
+                        _, _, code, text, value, base_n, suppressed, sheet, row_number = r
+                        order, label = None, "score"
+                    else:
+                        _, _, code, text, order, label, value, base_n, suppressed, sheet, row_number = r
+                    out.append((year, base_label, breakdown, subgroup, weighting,
+                                "score" if block.is_score else "question", code, text, order, label, value, base_n,
+                                suppressed, sheet, row_number))
+    return Parsed("national_results", year, {"staff_survey_national": out})
 
 
 # --- benchmark workbook (WRES 5-8 ethnicity splits) --------------------------------------------------------

@@ -1,7 +1,9 @@
 {#
     WRES indicator 1, one row per trust, reporting year, staff group and band.
     white_value / bme_value: % of the band's White + BME staff (unknown left out);
-    value: the band's BME % divided by the workforce BME % (representation ratio; 1 = proportionate).
+    value: the band's BME % divided by the workforce BME % (representation ratio; 1 = proportionate), with a
+    95% interval from the Wilson interval of the band's BME share, the workforce share (a whole-trust figure
+    from far more people) taken as fixed.
 #}
 
 with
@@ -47,39 +49,62 @@ band_shares as (
 
 ),
 
-final as (
+ratios as (
 
     select
-        band_shares.org_code,
-        band_shares.reporting_year,
-        {{ dbt.concat(["'wres_1_'", 'band_shares.staff_group', "'_'", 'band_shares.band']) }} as indicator_code,
-        1 as indicator_number,
-        band_shares.staff_group,
-        band_shares.band,
-        band_shares.white_pct as white_value,
-        band_shares.bme_pct as bme_value,
-        {{ safe_divide('band_shares.bme_pct', 'workforce.workforce_bme_pct') }} as value,
-        'ratio' as value_unit,
-        cast(null as {{ type_double() }}) as ci_lower,
-        cast(null as {{ type_double() }}) as ci_upper,
-        cast(null as {{ dbt.type_boolean() }}) as is_non_adverse,
-        cast(null as {{ dbt.type_boolean() }}) as spans_non_adverse_band,
-        'closer_to_1' as direction_of_good,
-        cast(band_shares.white_count as {{ type_double() }}) as white_numerator,
-        band_shares.white_count + band_shares.bme_count as white_denominator,
-        cast(band_shares.bme_count as {{ type_double() }}) as bme_numerator,
-        band_shares.white_count + band_shares.bme_count as bme_denominator,
+        band_shares.*,
+        workforce.workforce_bme_pct,
+        {{ safe_divide('band_shares.bme_pct', 'workforce.workforce_bme_pct') }} as representation_ratio,
         {{ safe_divide(
-            '100 * band_shares.unknown_count',
-            'band_shares.white_count + band_shares.bme_count + band_shares.unknown_count'
-        ) }} as unknown_ethnicity_pct,
-        cast(null as {{ type_double() }}) as bme_to_white_ratio,
-        cast(null as {{ dbt.type_int() }}) as survey_year
+            '100 * ' ~ wilson_interval('band_shares.bme_pct / 100', 'band_shares.white_count + band_shares.bme_count', 'lower'),
+            'workforce.workforce_bme_pct'
+        ) }} as wilson_lower,
+        {{ safe_divide(
+            '100 * ' ~ wilson_interval('band_shares.bme_pct / 100', 'band_shares.white_count + band_shares.bme_count', 'upper'),
+            'workforce.workforce_bme_pct'
+        ) }} as wilson_upper
 
     from band_shares
     left join workforce
         on workforce.org_code = band_shares.org_code
         and workforce.reporting_year = band_shares.reporting_year
+
+),
+
+final as (
+
+    select
+        ratios.org_code,
+        ratios.reporting_year,
+        {{ dbt.concat(["'wres_1_'", 'ratios.staff_group', "'_'", 'ratios.band']) }} as indicator_code,
+        1 as indicator_number,
+        ratios.staff_group,
+        ratios.band,
+        ratios.white_pct as white_value,
+        ratios.bme_pct as bme_value,
+        ratios.representation_ratio as value,
+        'ratio' as value_unit,
+        -- Floating-point rounding at a share of 0 or 100% must not leave the estimate outside its interval.
+        case when ratios.representation_ratio is not null
+            then least(ratios.wilson_lower, ratios.representation_ratio) end as ci_lower,
+        case when ratios.representation_ratio is not null
+            then greatest(ratios.wilson_upper, ratios.representation_ratio) end as ci_upper,
+        cast(null as {{ dbt.type_boolean() }}) as is_non_adverse,
+        cast(null as {{ dbt.type_boolean() }}) as spans_non_adverse_band,
+        'closer_to_1' as direction_of_good,
+        cast(ratios.white_count as {{ type_double() }}) as white_numerator,
+        ratios.white_count + ratios.bme_count as white_denominator,
+        cast(ratios.bme_count as {{ type_double() }}) as bme_numerator,
+        ratios.white_count + ratios.bme_count as bme_denominator,
+        {{ safe_divide(
+            '100 * ratios.unknown_count',
+            'ratios.white_count + ratios.bme_count + ratios.unknown_count'
+        ) }} as unknown_ethnicity_pct,
+        ratios.unknown_count,
+        cast(null as {{ type_double() }}) as bme_to_white_ratio,
+        cast(null as {{ dbt.type_int() }}) as survey_year
+
+    from ratios
 
 )
 

@@ -1,7 +1,8 @@
 {#
     WRES indicator 9, one row per trust, reporting year and board group (voting, executive, non_executive),
     from the return's indicator 9 rows. value = BME % of the group's members (unknown left out) minus the
-    workforce BME %, in percentage points; 0 or above is good.
+    workforce BME %, in percentage points; 0 or above is good. The 95% interval is the Wilson interval of the
+    group's BME share minus the workforce BME share (a whole-trust figure, taken as fixed).
 #}
 
 with
@@ -85,8 +86,17 @@ final as (
         group_shares.bme_pct as bme_value,
         group_shares.bme_pct - workforce.workforce_bme_pct as value,
         'pp' as value_unit,
-        cast(null as {{ type_double() }}) as ci_lower,
-        cast(null as {{ type_double() }}) as ci_upper,
+        -- Floating-point rounding at a share of 0 or 100% must not leave the estimate outside its interval.
+        case when group_shares.bme_pct - workforce.workforce_bme_pct is not null then least(
+            100 * {{ wilson_interval('group_shares.bme_pct / 100', 'group_shares.white_count + group_shares.bme_count', 'lower') }}
+                - workforce.workforce_bme_pct,
+            group_shares.bme_pct - workforce.workforce_bme_pct
+        ) end as ci_lower,
+        case when group_shares.bme_pct - workforce.workforce_bme_pct is not null then greatest(
+            100 * {{ wilson_interval('group_shares.bme_pct / 100', 'group_shares.white_count + group_shares.bme_count', 'upper') }}
+                - workforce.workforce_bme_pct,
+            group_shares.bme_pct - workforce.workforce_bme_pct
+        ) end as ci_upper,
         cast(null as {{ dbt.type_boolean() }}) as is_non_adverse,
         cast(null as {{ dbt.type_boolean() }}) as spans_non_adverse_band,
         'at_least_0' as direction_of_good,
@@ -98,6 +108,7 @@ final as (
             '100 * group_shares.unknown_count',
             'group_shares.white_count + group_shares.bme_count + group_shares.unknown_count'
         ) }} as unknown_ethnicity_pct,
+        group_shares.unknown_count,
         cast(null as {{ type_double() }}) as bme_to_white_ratio,
         cast(null as {{ dbt.type_int() }}) as survey_year
 

@@ -118,6 +118,7 @@ final as (
             '100 * unknown_people',
             'coalesce(white_people, 0) + coalesce(bme_people, 0) + coalesce(unknown_people, 0)'
         ) }} as unknown_ethnicity_pct,
+        unknown_people as unknown_count,
         cast(null as {{ type_double() }}) as bme_to_white_ratio,
         cast(null as {{ dbt.type_int() }}) as survey_year
 

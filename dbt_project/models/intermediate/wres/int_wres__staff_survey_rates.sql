@@ -4,6 +4,8 @@
     base-weighted mean of their rates; the rates of survey year Y feed reporting year Y + 1.
     value = BME % minus White % in percentage points, with Newcombe's hybrid score interval (method 10:
     the difference of two Wilson score intervals), the base treated as the number of respondents.
+    A trust with a WRES return but no survey result in a survey year that was landed (a new trust, a unit
+    missing from the workbook) still gets its four rows, with null values: the gap is shown, not hidden.
 #}
 
 with
@@ -17,6 +19,12 @@ rates as (
 organisation_codes as (
 
     select * from {{ ref('int_organisations__legal_codes') }}
+
+),
+
+returns as (
+
+    select * from {{ ref('stg_wres__returns') }}
 
 ),
 
@@ -73,6 +81,54 @@ paired as (
 
 ),
 
+survey_indicators as (
+
+    select 5 as wres_indicator_number
+    union all select 6
+    union all select 7
+    union all select 8
+
+),
+
+missing as (
+
+    -- Trusts with a return for reporting year Y, a landed survey of year Y - 1, and no rate for an indicator.
+    select distinct
+        returns.org_code,
+        returns.reporting_year - 1 as survey_year,
+        survey_indicators.wres_indicator_number
+
+    from returns
+    inner join (select distinct survey_year from rates) as survey_years
+        on survey_years.survey_year = returns.reporting_year - 1
+    cross join survey_indicators
+    left join paired
+        on paired.org_code = returns.org_code
+        and paired.survey_year = returns.reporting_year - 1
+        and paired.wres_indicator_number = survey_indicators.wres_indicator_number
+    where paired.org_code is null
+
+),
+
+all_trusts as (
+
+    select org_code, survey_year, wres_indicator_number, white_pct, white_n, bme_pct, bme_n
+    from paired
+
+    union all
+
+    select
+        org_code,
+        survey_year,
+        wres_indicator_number,
+        cast(null as {{ type_double() }}) as white_pct,
+        cast(null as {{ dbt.type_bigint() }}) as white_n,
+        cast(null as {{ type_double() }}) as bme_pct,
+        cast(null as {{ dbt.type_bigint() }}) as bme_n
+    from missing
+
+),
+
 final as (
 
     select
@@ -103,10 +159,11 @@ final as (
         bme_pct * bme_n / 100 as bme_numerator,
         bme_n as bme_denominator,
         cast(null as {{ type_double() }}) as unknown_ethnicity_pct,
+        cast(null as {{ dbt.type_bigint() }}) as unknown_count,
         {{ safe_divide('bme_pct', 'white_pct') }} as bme_to_white_ratio,
         survey_year
 
-    from paired
+    from all_trusts
 
 )
 

@@ -1,13 +1,23 @@
 {#
-    Board composition per trust register (org_code, as_at_date). Gender and ethnicity of members are
-    read here and only counted: no per-member attribute leaves this model.
+    Board composition per trust register (org_code, as_at_date), from the counts of
+    int_board__register_counts. No per-member attribute reaches this model.
+    Small numbers (DESIGN.md Privacy): a gender or ethnicity percentage is published only when it describes
+    at least {{ var('board_min_group', 5) }} members of known gender / ethnicity; and no two published
+    percentages of a row may differ by a group of 1 to that many such members (complementary suppression):
+      women_pct is withheld when the non-voting members of known gender are that few (women_pct_voting,
+      which carries parity, is kept);
+      bme_pct_executive and bme_pct_non_executive are withheld together when either group is small, and when
+      the non-voting members of known ethnicity (executive + non-executive - voting) are that few.
+    wres9_gap_pp and is_gender_parity follow the percentage they are computed from.
 #}
+
+{%- set min_group = var('board_min_group', 5) %}
 
 with
 
-registers as (
+counts as (
 
-    select * from {{ ref('stg_board__registers') }}
+    select * from {{ ref('int_board__register_counts') }}
 
 ),
 
@@ -23,112 +33,66 @@ workforce as (
 
 ),
 
-post_counts as (
+disclosure as (
 
     select
-        org_code,
-        as_at_date,
-        cast(count(*) as {{ dbt.type_int() }}) as posts,
-        cast(sum(case when is_vacant then 1 else 0 end) as {{ dbt.type_int() }}) as vacant_posts,
-        cast(sum(case when not is_vacant and is_interim then 1 else 0 end) as {{ dbt.type_int() }}) as interim_posts,
-        min(case when role_category = 'chief_executive' and not is_vacant then start_date end) as ceo_start_date,
-        min(case when role_category = 'chair' and not is_vacant then start_date end) as chair_start_date
+        counts.*,
+        gender_known_voting >= {{ min_group }} as publish_women_voting,
+        gender_known >= {{ min_group }}
+            and not (
+                gender_known_voting >= {{ min_group }}
+                and gender_known - gender_known_voting between 1 and {{ min_group - 1 }}
+            ) as publish_women,
+        ethnicity_known_voting >= {{ min_group }} as publish_bme_voting,
+        ethnicity_known_executive >= {{ min_group }}
+            and ethnicity_known_non_executive >= {{ min_group }}
+            and not (
+                ethnicity_known_voting >= {{ min_group }}
+                and ethnicity_known_executive + ethnicity_known_non_executive - ethnicity_known_voting
+                    between 1 and {{ min_group - 1 }}
+            ) as publish_bme_by_executive
 
-    from registers
-    group by org_code, as_at_date
-
-),
-
-members as (
-
-    -- One row per person in post (a person holding two posts counts once).
-    select
-        org_code,
-        as_at_date,
-        member_id,
-        max(case when is_voting then 1 else 0 end) = 1 as is_voting,
-        max(case when is_executive then 1 else 0 end) = 1 as is_executive,
-        max(gender) as gender,
-        max(ethnic_group) as ethnic_group,
-        max(case when is_executive then start_date end) as executive_start_date
-
-    from registers
-    where not is_vacant
-    group by org_code, as_at_date, member_id
-
-),
-
-member_counts as (
-
-    select
-        org_code,
-        as_at_date,
-        cast(count(*) as {{ dbt.type_int() }}) as board_size,
-        cast(sum(case when is_voting then 1 else 0 end) as {{ dbt.type_int() }}) as voting_members,
-        cast(sum(case when is_executive then 1 else 0 end) as {{ dbt.type_int() }}) as executive_members,
-        cast(sum(case when not is_executive then 1 else 0 end) as {{ dbt.type_int() }}) as non_executive_members,
-        cast(sum(case when gender = 'female' then 1 else 0 end) as {{ dbt.type_int() }}) as women,
-        cast(sum(case when gender in ('female', 'male', 'other') then 1 else 0 end) as {{ dbt.type_int() }}) as gender_known,
-        cast(sum(case when is_voting and gender = 'female' then 1 else 0 end) as {{ dbt.type_int() }}) as women_voting,
-        cast(sum(case when is_voting and gender in ('female', 'male', 'other') then 1 else 0 end) as {{ dbt.type_int() }}) as gender_known_voting,
-        cast(sum(case when is_voting and ethnic_group = 'bme' then 1 else 0 end) as {{ dbt.type_int() }}) as bme_voting,
-        cast(sum(case when is_voting and ethnic_group is not null then 1 else 0 end) as {{ dbt.type_int() }}) as ethnicity_known_voting,
-        cast(sum(case when is_executive and ethnic_group = 'bme' then 1 else 0 end) as {{ dbt.type_int() }}) as bme_executive,
-        cast(sum(case when is_executive and ethnic_group is not null then 1 else 0 end) as {{ dbt.type_int() }}) as ethnicity_known_executive,
-        cast(sum(case when not is_executive and ethnic_group = 'bme' then 1 else 0 end) as {{ dbt.type_int() }}) as bme_non_executive,
-        cast(sum(case when not is_executive and ethnic_group is not null then 1 else 0 end) as {{ dbt.type_int() }})
-            as ethnicity_known_non_executive,
-        cast(sum(
-            case
-                when is_executive
-                    and executive_start_date > {{ dbt.dateadd('month', -12, 'as_at_date') }}
-                    and executive_start_date <= as_at_date
-                    then 1
-                else 0
-            end
-        ) as {{ dbt.type_int() }}) as executives_appointed_12m
-
-    from members
-    group by org_code, as_at_date
+    from counts
 
 ),
 
 compositions as (
 
     select
-        post_counts.org_code,
-        post_counts.as_at_date,
+        org_code,
+        as_at_date,
         -- The WRES return whose 31 March snapshot is the latest on or before the register date.
-        cast(extract(year from post_counts.as_at_date) as {{ dbt.type_int() }})
+        cast(extract(year from as_at_date) as {{ dbt.type_int() }})
         - case
-            when extract(month from post_counts.as_at_date) * 100 + extract(day from post_counts.as_at_date) < 331
+            when extract(month from as_at_date) * 100 + extract(day from as_at_date) < 331
                 then 1
             else 0
         end as wres_reporting_year,
-        coalesce(member_counts.board_size, 0) as board_size,
-        coalesce(member_counts.voting_members, 0) as voting_members,
-        coalesce(member_counts.executive_members, 0) as executive_members,
-        coalesce(member_counts.non_executive_members, 0) as non_executive_members,
-        post_counts.vacant_posts,
-        post_counts.interim_posts,
-        {{ safe_divide('100 * member_counts.women', 'member_counts.gender_known') }} as women_pct,
-        {{ safe_divide('100 * member_counts.women_voting', 'member_counts.gender_known_voting') }}
+        board_size,
+        voting_members,
+        executive_members,
+        non_executive_members,
+        vacant_posts,
+        interim_posts,
+        case when publish_women then {{ safe_divide('100 * women', 'gender_known') }} end as women_pct,
+        case when publish_women_voting then {{ safe_divide('100 * women_voting', 'gender_known_voting') }} end
             as women_pct_voting,
-        {{ safe_divide('100 * member_counts.bme_voting', 'member_counts.ethnicity_known_voting') }}
+        case when publish_bme_voting then {{ safe_divide('100 * bme_voting', 'ethnicity_known_voting') }} end
             as bme_pct_voting,
-        {{ safe_divide('100 * member_counts.bme_executive', 'member_counts.ethnicity_known_executive') }}
+        case when publish_bme_by_executive then {{ safe_divide('100 * bme_executive', 'ethnicity_known_executive') }} end
             as bme_pct_executive,
-        {{ safe_divide('100 * member_counts.bme_non_executive', 'member_counts.ethnicity_known_non_executive') }}
+        case when publish_bme_by_executive then {{ safe_divide('100 * bme_non_executive', 'ethnicity_known_non_executive') }} end
             as bme_pct_non_executive,
-        {{ dbt.datediff('post_counts.ceo_start_date', 'post_counts.as_at_date', 'day') }} as ceo_tenure_days,
-        {{ dbt.datediff('post_counts.chair_start_date', 'post_counts.as_at_date', 'day') }} as chair_tenure_days,
-        {{ safe_divide('100 * member_counts.executives_appointed_12m', 'member_counts.executive_members') }}
-            as exec_appointed_12m_pct
+        (not publish_women and gender_known > 0) or (not publish_women_voting and gender_known_voting > 0)
+            as is_gender_suppressed,
+        (not publish_bme_voting and ethnicity_known_voting > 0)
+            or (not publish_bme_by_executive and ethnicity_known_executive + ethnicity_known_non_executive > 0)
+            as is_ethnicity_suppressed,
+        {{ dbt.datediff('ceo_start_date', 'as_at_date', 'day') }} as ceo_tenure_days,
+        {{ dbt.datediff('chair_start_date', 'as_at_date', 'day') }} as chair_tenure_days,
+        {{ safe_divide('100 * executives_appointed_12m', 'executive_members') }} as exec_appointed_12m_pct
 
-    from post_counts
-    left join member_counts
-        on member_counts.org_code = post_counts.org_code
-        and member_counts.as_at_date = post_counts.as_at_date
+    from disclosure
 
 ),
 
@@ -152,6 +116,8 @@ final as (
         compositions.bme_pct_voting,
         compositions.bme_pct_executive,
         compositions.bme_pct_non_executive,
+        compositions.is_gender_suppressed,
+        compositions.is_ethnicity_suppressed,
         compositions.wres_reporting_year,
         workforce.workforce_bme_pct,
         compositions.bme_pct_voting - workforce.workforce_bme_pct as wres9_gap_pp,

@@ -1,14 +1,14 @@
 {#
     Every published WRES measure, one row per legal trust, reporting year and indicator code.
-    Each indicator family is computed in its intermediate model; this model stacks them and adds the
-    unknown-ethnicity quality flag.
+    Each indicator family is computed in its intermediate model; this model stacks them, adds the
+    unknown-ethnicity quality flag and, on indicator 9 rows, the board register cross-check.
 #}
 
 {%- set indicator_columns = [
     'org_code', 'reporting_year', 'indicator_code', 'indicator_number', 'staff_group', 'band',
     'white_value', 'bme_value', 'value', 'value_unit', 'ci_lower', 'ci_upper', 'is_non_adverse',
     'spans_non_adverse_band', 'direction_of_good', 'white_numerator', 'white_denominator', 'bme_numerator',
-    'bme_denominator', 'unknown_ethnicity_pct', 'bme_to_white_ratio', 'survey_year',
+    'bme_denominator', 'unknown_ethnicity_pct', 'unknown_count', 'bme_to_white_ratio', 'survey_year',
 ] %}
 
 with
@@ -37,6 +37,12 @@ board_representation as (
 
 ),
 
+board_cross_check as (
+
+    select * from {{ ref('int_wres__board_cross_check') }}
+
+),
+
 indicators as (
 
     select {{ indicator_columns | join(', ') }} from band_representation
@@ -52,34 +58,41 @@ indicators as (
 final as (
 
     select
-        org_code,
-        reporting_year,
-        indicator_code,
-        indicator_number,
-        staff_group,
-        band,
-        white_value,
-        bme_value,
-        value,
-        value_unit,
-        ci_lower,
-        ci_upper,
-        is_non_adverse,
-        spans_non_adverse_band,
-        direction_of_good,
-        white_numerator,
-        white_denominator,
-        bme_numerator,
-        bme_denominator,
-        unknown_ethnicity_pct,
+        indicators.org_code,
+        indicators.reporting_year,
+        indicators.indicator_code,
+        indicators.indicator_number,
+        indicators.staff_group,
+        indicators.band,
+        indicators.white_value,
+        indicators.bme_value,
+        indicators.value,
+        indicators.value_unit,
+        indicators.ci_lower,
+        indicators.ci_upper,
+        indicators.is_non_adverse,
+        indicators.spans_non_adverse_band,
+        indicators.direction_of_good,
+        indicators.white_numerator,
+        indicators.white_denominator,
+        indicators.bme_numerator,
+        indicators.bme_denominator,
+        indicators.unknown_count,
+        indicators.unknown_ethnicity_pct,
         case
-            when unknown_ethnicity_pct is null then null
-            else unknown_ethnicity_pct > 10
+            when indicators.unknown_ethnicity_pct is null then null
+            else indicators.unknown_ethnicity_pct > 10
         end as is_unknown_ethnicity_high,
-        bme_to_white_ratio,
-        survey_year
+        indicators.bme_to_white_ratio,
+        indicators.survey_year,
+        board_cross_check.register_bme_pct as board_register_bme_value,
+        board_cross_check.is_consistent_with_register as is_consistent_with_board_register
 
     from indicators
+    left join board_cross_check
+        on board_cross_check.org_code = indicators.org_code
+        and board_cross_check.reporting_year = indicators.reporting_year
+        and board_cross_check.indicator_code = indicators.indicator_code
 
 )
 

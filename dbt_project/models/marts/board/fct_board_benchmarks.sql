@@ -1,0 +1,294 @@
+{#
+    England, regional and benchmarking-group board figures per as-at date, one row per geography, as-at
+    date and measure, so a trust can be set against England, its region and its peers.
+    Percentage measures are pooled over the geography's trust registers at that date (members summed, never
+    an average of trust percentages), with a Wilson 95% interval; tenure, turnover and size measures take
+    the median of the trusts' own values. Every measure also carries the spread of the trusts' published
+    values (min, quartiles, median, max; percentile_cont interpolation in portable SQL).
+    Privacy: pooled gender / ethnicity figures use every member's attributes, so they are withheld (null,
+    is_suppressed) unless they pool at least {{ var('board_min_group', 5) }} members of known gender /
+    ethnicity from at least 3 trusts, and the trusts whose own figure fct_board_composition withholds are
+    none, or at least two together holding that many members (so no withheld trust figure can be recovered
+    by subtracting the published ones). The spread uses published trust values only.
+    Geographies: national = England (ENG); region = NHS England region code; benchmark_group = the trust's
+    staff survey benchmarking group (dim_organisation; a trust never surveyed is in no group).
+#}
+
+{%- set min_group = var('board_min_group', 5) -%}
+{%- set partition = 'geography_level, geography_code, as_at_date, measure_code' -%}
+{#- code, name, unit, method, direction of good, protected, numerator, denominator, published trust value -#}
+{%- set measures = [
+    ('board_women_pct', 'Women as % of board members', 'pct', 'pooled', 'target_50', true,
+        'counts.women', 'counts.gender_known', 'compositions.women_pct'),
+    ('board_women_pct_voting', 'Women as % of voting board members', 'pct', 'pooled', 'target_50', true,
+        'counts.women_voting', 'counts.gender_known_voting', 'compositions.women_pct_voting'),
+    ('board_bme_pct_voting', 'BME % of voting board members', 'pct', 'pooled', 'higher', true,
+        'counts.bme_voting', 'counts.ethnicity_known_voting', 'compositions.bme_pct_voting'),
+    ('board_bme_pct_executive', 'BME % of executive board members', 'pct', 'pooled', 'higher', true,
+        'counts.bme_executive', 'counts.ethnicity_known_executive', 'compositions.bme_pct_executive'),
+    ('board_bme_pct_non_executive', 'BME % of non-executive board members', 'pct', 'pooled', 'higher', true,
+        'counts.bme_non_executive', 'counts.ethnicity_known_non_executive', 'compositions.bme_pct_non_executive'),
+    ('board_vacant_posts_pct', 'Vacant posts as % of board posts', 'pct', 'pooled', 'lower', false,
+        'counts.vacant_posts', 'counts.posts', safe_divide('100 * counts.vacant_posts', 'counts.posts')),
+    ('board_interim_posts_pct', 'Interim holders as % of filled board posts', 'pct', 'pooled', 'lower', false,
+        'counts.interim_posts', 'counts.posts - counts.vacant_posts',
+        safe_divide('100 * counts.interim_posts', 'counts.posts - counts.vacant_posts')),
+    ('board_exec_appointed_12m_pct', 'Executives appointed in the last 12 months, %', 'pct', 'pooled', 'lower', false,
+        'counts.executives_appointed_12m', 'counts.executive_members', 'compositions.exec_appointed_12m_pct'),
+    ('board_ceo_tenure_days', 'Chief executive tenure (days)', 'days', 'median', 'higher', false,
+        'null', 'null', 'compositions.ceo_tenure_days'),
+    ('board_chair_tenure_days', 'Chair tenure (days)', 'days', 'median', 'higher', false,
+        'null', 'null', 'compositions.chair_tenure_days'),
+    ('board_ceo_changes_3y', 'Chief executive changes in 3 years', 'count', 'median', 'lower', false,
+        'null', 'null', 'compositions.ceo_changes_3y'),
+    ('board_size', 'Board members in post', 'count', 'median', 'none', false,
+        'null', 'null', 'compositions.board_size'),
+] -%}
+
+with
+
+counts as (
+
+    select * from {{ ref('int_board__register_counts') }}
+
+),
+
+compositions as (
+
+    select * from {{ ref('fct_board_composition') }}
+
+),
+
+organisations as (
+
+    select * from {{ ref('dim_organisation') }}
+
+),
+
+nhs_regions as (
+
+    select * from {{ ref('nhs_regions') }}
+
+),
+
+trust_geographies as (
+
+    select org_code, 'national' as geography_level, 'ENG' as geography_code, 'England' as geography_name
+    from organisations
+    where nation = 'England'
+
+    union all
+
+    select org_code, 'region' as geography_level, region_code as geography_code, region_name as geography_name
+    from organisations
+    where region_code is not null
+
+    union all
+
+    select
+        org_code,
+        'benchmark_group' as geography_level,
+        benchmarking_group_code as geography_code,
+        benchmarking_group as geography_name
+
+    from organisations
+    where benchmarking_group_code is not null
+
+),
+
+trust_values as (
+
+    -- One row per trust register and measure: the counts behind it and the trust's published value.
+    {%- for code, name, unit, method, direction, protected, numerator, denominator, value in measures %}
+    {% if not loop.first %}union all{% endif %}
+    select
+        counts.org_code,
+        counts.as_at_date,
+        '{{ code }}' as measure_code,
+        cast({{ numerator }} as {{ type_double() }}) as numerator,
+        cast({{ denominator }} as {{ type_double() }}) as denominator,
+        cast({{ value }} as {{ type_double() }}) as trust_value,
+        {{ 'true' if protected else 'false' }} as is_protected
+
+    from counts
+    inner join compositions
+        on compositions.org_code = counts.org_code
+        and compositions.as_at_date = counts.as_at_date
+    {%- endfor %}
+
+),
+
+placed as (
+
+    select
+        trust_geographies.geography_level,
+        trust_geographies.geography_code,
+        trust_geographies.geography_name,
+        trust_values.*,
+        case
+            when trust_values.is_protected and trust_values.trust_value is null and trust_values.denominator > 0
+                then 1
+            else 0
+        end as is_withheld
+
+    from trust_values
+    inner join trust_geographies
+        on trust_geographies.org_code = trust_values.org_code
+
+),
+
+pooled as (
+
+    select
+        geography_level,
+        geography_code,
+        max(geography_name) as geography_name,
+        as_at_date,
+        measure_code,
+        max(case when is_protected then 1 else 0 end) = 1 as is_protected,
+        cast(count(*) as {{ dbt.type_int() }}) as trusts_count,
+        cast(count(trust_value) as {{ dbt.type_int() }}) as trusts_with_value,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(case when denominator > 0 then 1 else 0 end) as trusts_with_members,
+        sum(is_withheld) as trusts_withheld,
+        sum(case when is_withheld = 1 then denominator else 0 end) as withheld_members
+
+    from placed
+    group by geography_level, geography_code, as_at_date, measure_code
+
+),
+
+ranked as (
+
+    select
+        geography_level,
+        geography_code,
+        as_at_date,
+        measure_code,
+        trust_value,
+        row_number() over (partition by {{ partition }} order by trust_value) as value_rank,
+        -- percentile_cont position of each quartile: h = 1 + p (n - 1), between ranks floor(h) and floor(h) + 1
+        1 + 0.25 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as q1_position,
+        1 + 0.50 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as median_position,
+        1 + 0.75 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as q3_position
+
+    from placed
+    where trust_value is not null
+
+),
+
+spread as (
+
+    select
+        geography_level,
+        geography_code,
+        as_at_date,
+        measure_code,
+        min(trust_value) as trust_min,
+        {%- for name in ['q1', 'median', 'q3'] %}
+        sum(case
+            when value_rank = floor({{ name }}_position)
+                then trust_value * (1 - ({{ name }}_position - floor({{ name }}_position)))
+            when value_rank = floor({{ name }}_position) + 1
+                then trust_value * ({{ name }}_position - floor({{ name }}_position))
+            else 0
+        end) as trust_{{ name }},
+        {%- endfor %}
+        max(trust_value) as trust_max
+
+    from ranked
+    group by geography_level, geography_code, as_at_date, measure_code
+
+),
+
+measure_list as (
+
+    {%- for code, name, unit, method, direction, protected, numerator, denominator, value in measures %}
+    {% if not loop.first %}union all{% endif %}
+    select
+        '{{ code }}' as measure_code,
+        '{{ name }}' as measure_name,
+        '{{ unit }}' as unit,
+        '{{ method }}' as value_method,
+        '{{ direction }}' as direction_of_good
+    {%- endfor %}
+
+),
+
+disclosed as (
+
+    select
+        pooled.*,
+        not pooled.is_protected
+            or coalesce(pooled.denominator, 0) = 0
+            or (
+                pooled.denominator >= {{ min_group }}
+                and pooled.trusts_with_members >= 3
+                and (
+                    pooled.trusts_withheld = 0
+                    or (pooled.trusts_withheld >= 2 and pooled.withheld_members >= {{ min_group }})
+                )
+            ) as may_publish
+
+    from pooled
+
+),
+
+final as (
+
+    select
+        disclosed.geography_level,
+        disclosed.geography_code,
+        disclosed.geography_name,
+        disclosed.as_at_date,
+        disclosed.measure_code,
+        measure_list.measure_name,
+        measure_list.unit,
+        measure_list.value_method,
+        measure_list.direction_of_good,
+        case
+            when not disclosed.may_publish then null
+            when measure_list.value_method = 'pooled'
+                then {{ safe_divide('100 * disclosed.numerator', 'disclosed.denominator') }}
+            else spread.trust_median
+        end as value,
+        case
+            when measure_list.value_method = 'pooled' and disclosed.may_publish
+                -- least() with the estimate: at 0% or 100% rounding must not put the bound past it
+                then least(
+                    {{ safe_divide('100 * disclosed.numerator', 'disclosed.denominator') }},
+                    100 * {{ wilson_interval(safe_divide('disclosed.numerator', 'disclosed.denominator'),
+                                             'disclosed.denominator', 'lower') }}
+                )
+        end as ci_lower,
+        case
+            when measure_list.value_method = 'pooled' and disclosed.may_publish
+                -- greatest() with the estimate: at 0% or 100% rounding must not put the bound past it
+                then greatest(
+                    {{ safe_divide('100 * disclosed.numerator', 'disclosed.denominator') }},
+                    100 * {{ wilson_interval(safe_divide('disclosed.numerator', 'disclosed.denominator'),
+                                             'disclosed.denominator', 'upper') }}
+                )
+        end as ci_upper,
+        not disclosed.may_publish as is_suppressed,
+        disclosed.trusts_count,
+        disclosed.trusts_with_value,
+        spread.trust_min,
+        spread.trust_q1,
+        spread.trust_median,
+        spread.trust_q3,
+        spread.trust_max
+
+    from disclosed
+    inner join measure_list
+        on measure_list.measure_code = disclosed.measure_code
+    left join spread
+        on spread.geography_level = disclosed.geography_level
+        and spread.geography_code = disclosed.geography_code
+        and spread.as_at_date = disclosed.as_at_date
+        and spread.measure_code = disclosed.measure_code
+
+)
+
+select * from final

@@ -1,0 +1,16 @@
+"""A fault-injection point for the crash-safety tests: WELLLED_PAUSE_AT=<name> makes the named point
+announce itself on stderr and sleep, so a test can SIGKILL the refresh exactly there. Unset, it does nothing."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+PAUSE_SECONDS = 600
+
+
+def pause_point(name: str) -> None:
+    if os.environ.get("WELLLED_PAUSE_AT") == name:
+        print(f"WELLLED_PAUSED_AT {name}", file=sys.stderr, flush=True)
+        time.sleep(PAUSE_SECONDS)
