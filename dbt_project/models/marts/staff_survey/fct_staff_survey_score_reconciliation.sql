@@ -13,9 +13,11 @@ final as (
         survey_year,
         measure_code,
         published_score,
-        recomputed_score,
-        difference,
-        abs_difference,
+        -- Rounded to 10 decimals: the recomputation sums floats in an engine-chosen order, and the last
+        -- bits would otherwise differ between identical refreshes (the idempotence test caught it).
+        cast(round(cast(recomputed_score as decimal(38, 12)), 10) as {{ type_double() }}) as recomputed_score,
+        cast(round(cast(difference as decimal(38, 12)), 10) as {{ type_double() }}) as difference,
+        cast(round(cast(abs_difference as decimal(38, 12)), 10) as {{ type_double() }}) as abs_difference,
         items_scored,
         items_expected,
         is_reconcilable,
