@@ -67,13 +67,15 @@ def publish(*, run_id: str, gates: list[dict], keep: int = settings.PUBLISHED_VE
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     version = new_version(run_id, now)
     files = store.read_table("raw", "landing_files")
+
+    def make_manifest(counts: dict[str, int]) -> pd.DataFrame:
+        return manifest(version, run_id, now, counts, gates, files)
+
     if store.engine == "postgres":
         from . import publish_postgres
 
-        return publish_postgres.publish(store, version, lambda counts: manifest(version, run_id, now, counts,
-                                                                                  gates, files), keep)
-    return _publish_duckdb(store.path, settings.published_dir(), version,
-                           lambda counts: manifest(version, run_id, now, counts, gates, files), keep)
+        return publish_postgres.publish(store, version, make_manifest, keep)
+    return _publish_duckdb(store.path, settings.published_dir(), version, make_manifest, keep)
 
 
 def _publish_duckdb(build_db: Path, published: Path, version: str, make_manifest, keep: int) -> Publication:
