@@ -40,6 +40,14 @@ def test_no_published_table_has_a_member_column(published):
     assert not offending
 
 
+def test_no_published_column_counts_register_members_by_ethnicity_or_gender(published):
+    """Register counts by group bypass the board tables' suppression: a count of two on a board identifies."""
+    groups = ("white", "bme", "unknown", "women", "men")
+    offending = [(t, c) for t, c, _ in published_columns(published)
+                 if "register" in c.lower() and any(g in c.lower() for g in groups)]
+    assert not offending
+
+
 def test_no_published_value_is_a_member_or_post_identifier(published, registers):
     """No text value of any published table is a member pseudonym or a post id of any register."""
     identifiers = {member for *_, member in registers if member} | {post for _, _, post, _ in registers}

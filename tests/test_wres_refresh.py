@@ -98,13 +98,13 @@ def test_board_cross_check_agrees_in_the_small_sample(published):
 def test_a_board_mismatch_warns_naming_the_trust_without_blocking():
     frame = pd.DataFrame([
         dict(org_code="RXA", reporting_year=2025, board_group="voting", return_white=8, return_bme=2,
-             return_unknown=0, has_register=True, register_white=8, register_bme=2, register_unknown=0,
+             return_unknown=0, has_register=True, register_members=10,
              is_consistent_with_register=True),
         dict(org_code="RXB", reporting_year=2025, board_group="voting", return_white=7, return_bme=3,
-             return_unknown=0, has_register=True, register_white=8, register_bme=2, register_unknown=0,
+             return_unknown=0, has_register=True, register_members=10,
              is_consistent_with_register=False),
         dict(org_code="RXC", reporting_year=2025, board_group="voting", return_white=7, return_bme=3,
-             return_unknown=0, has_register=False, register_white=None, register_bme=None, register_unknown=None,
+             return_unknown=0, has_register=False, register_members=None,
              is_consistent_with_register=None),
     ])
     outcome = quality.validate("fct_wres_board_cross_check", frame)

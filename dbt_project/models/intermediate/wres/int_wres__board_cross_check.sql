@@ -9,9 +9,9 @@
 
 with
 
-returns as (
+board_representation as (
 
-    select * from {{ ref('stg_wres__returns') }}
+    select * from {{ ref('int_wres__board_representation') }}
 
 ),
 
@@ -21,47 +21,19 @@ registers as (
 
 ),
 
-return_rows as (
-
-    select org_code, reporting_year, staff_group, band, ethnicity, people_count
-    from returns
-    where indicator_number = 9
-      and measure = 'board_members'
-
-),
-
-return_groups as (
-
-    select org_code, reporting_year, 'voting' as board_group, ethnicity, people_count
-    from return_rows
-    where staff_group = 'voting'
-
-    union all
-
-    select org_code, reporting_year, 'executive' as board_group, ethnicity, people_count
-    from return_rows
-    where band = 'executive'
-
-    union all
-
-    select org_code, reporting_year, 'non_executive' as board_group, ethnicity, people_count
-    from return_rows
-    where band = 'non_executive'
-
-),
-
 return_counts as (
 
     select
         org_code,
         reporting_year,
         board_group,
-        cast(sum(case when ethnicity = 'white' then people_count else 0 end) as {{ dbt.type_bigint() }}) as return_white,
-        cast(sum(case when ethnicity = 'bme' then people_count else 0 end) as {{ dbt.type_bigint() }}) as return_bme,
-        cast(sum(case when ethnicity = 'unknown' then people_count else 0 end) as {{ dbt.type_bigint() }}) as return_unknown
+        indicator_code,
+        cast(white_numerator as {{ dbt.type_bigint() }}) as return_white,
+        cast(bme_numerator as {{ dbt.type_bigint() }}) as return_bme,
+        cast(unknown_count as {{ dbt.type_bigint() }}) as return_unknown,
+        bme_value as return_bme_pct
 
-    from return_groups
-    group by org_code, reporting_year, board_group
+    from board_representation
 
 ),
 
@@ -114,7 +86,8 @@ register_counts as (
         cast(count(distinct case when ethnic_group = 'bme' then member_id end) as {{ dbt.type_bigint() }})
             as register_bme,
         cast(count(distinct case when ethnic_group = 'unknown' then member_id end) as {{ dbt.type_bigint() }})
-            as register_unknown
+            as register_unknown,
+        cast(count(distinct member_id) as {{ dbt.type_bigint() }}) as register_members
 
     from register_groups
     group by org_code, reporting_year, board_group
@@ -138,14 +111,15 @@ final as (
     select
         return_counts.org_code,
         return_counts.reporting_year,
-        {{ dbt.concat(["'wres_9_'", 'return_counts.board_group']) }} as indicator_code,
+        return_counts.indicator_code,
         return_counts.board_group,
         return_counts.return_white,
         return_counts.return_bme,
         return_counts.return_unknown,
-        {{ safe_divide('100 * return_counts.return_bme', 'return_counts.return_white + return_counts.return_bme') }}
-            as return_bme_pct,
+        return_counts.return_bme_pct,
         registers_held.org_code is not null as has_register,
+        case when registers_held.org_code is not null then coalesce(register_counts.register_members, 0) end
+            as register_members,
         case when registers_held.org_code is not null then coalesce(register_counts.register_white, 0) end
             as register_white,
         case when registers_held.org_code is not null then coalesce(register_counts.register_bme, 0) end

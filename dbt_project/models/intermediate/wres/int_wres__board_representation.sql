@@ -79,6 +79,7 @@ final as (
         group_shares.org_code,
         group_shares.reporting_year,
         {{ dbt.concat(["'wres_9_'", 'group_shares.board_group']) }} as indicator_code,
+        group_shares.board_group,
         9 as indicator_number,
         cast(null as {{ dbt.type_string() }}) as staff_group,
         cast(null as {{ dbt.type_string() }}) as band,

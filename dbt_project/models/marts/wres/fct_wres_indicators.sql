@@ -85,7 +85,6 @@ final as (
         end as is_unknown_ethnicity_high,
         indicators.bme_to_white_ratio,
         indicators.survey_year,
-        board_cross_check.register_bme_pct as board_register_bme_value,
         board_cross_check.is_consistent_with_register as is_consistent_with_board_register
 
     from indicators
