@@ -42,7 +42,10 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
 
     evaluations = result.get_asset_check_evaluations()
     gates = publish.read_gates(run_id)
-    dbt_failed = [e.check_name for e in evaluations if not e.passed and not e.check_name.startswith("gx_")]
+    dbt_checks = [e for e in evaluations if not e.check_name.startswith("gx_")]
+    # A dbt test with `severity: warn` is recorded and shown, like a GX warning: it does not fail the refresh.
+    dbt_warned = [e.check_name for e in dbt_checks if not e.passed and e.severity == dg.AssetCheckSeverity.WARN]
+    dbt_failed = [e.check_name for e in dbt_checks if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
     print("\n=== wellled refresh summary ===", file=out)
     print(f"run {run_id}: {'SUCCEEDED' if result.success else 'FAILED'} in {seconds:.1f}s", file=out)
     for stage in ("ingest", "quality gates", "dbt build + tests", "publish"):
@@ -56,8 +59,10 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
     for status in ("failed", "warning", "skipped"):
         for suite in by_status.get(status, []):
             print(f"  {status:<8} {suite}", file=out)
-    dbt_checks = [e for e in evaluations if not e.check_name.startswith("gx_")]
-    print(f"dbt tests: {len(dbt_checks) - len(dbt_failed)} passed, {len(dbt_failed)} failed", file=out)
+    passed = len(dbt_checks) - len(dbt_failed) - len(dbt_warned)
+    print(f"dbt tests: {passed} passed, {len(dbt_warned)} warnings, {len(dbt_failed)} failed", file=out)
+    for name in dbt_warned:
+        print(f"  warning  {name}", file=out)
     for name in dbt_failed:
         print(f"  failed   {name}", file=out)
     if failed_steps:

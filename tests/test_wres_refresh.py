@@ -9,6 +9,7 @@ import io
 import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -166,3 +167,45 @@ def test_appointed_above_shortlisted_is_refused_and_the_previous_publication_sta
     assert "cannot outnumber those shortlisted" in output
     assert _sha(settings.published_db_path()) == before
     assert (settings.published_dir() / "CURRENT").read_text() == version
+
+
+def _swap_one_voting_executive_to_bme(landing: Path) -> str:
+    """Edit the first WRES return of 2024 so that its indicator 9 disagrees with the board register."""
+    path = sorted((landing / "wres" / "2024").glob("*.csv"))[0]
+    frame = pd.read_csv(path, dtype={"count": "int64"})
+    rows = (frame["indicator"] == 9) & (frame["staff_group"] == "voting") & (frame["band"] == "executive")
+    white, bme = rows & (frame["ethnicity"] == "white"), rows & (frame["ethnicity"] == "bme")
+    assert frame.loc[white, "count"].iloc[0] > 0
+    frame.loc[white, "count"] -= 1
+    frame.loc[bme, "count"] += 1
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return str(frame["org_code"].iloc[0])
+
+
+def test_a_board_mismatch_in_a_whole_refresh_publishes_with_warnings_naming_the_trust(
+        sample_refresh, tmp_path, monkeypatch, capfd):
+    """A warning (GX `warning`, dbt `severity: warn`) is shown in the summary, never counted as a failure."""
+    root, status = sample_refresh
+    assert status == 0
+    landing = tmp_path / "landing"
+    shutil.copytree(root / "landing", landing)
+    for key, folder in {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse",
+                        "DAGSTER_HOME": "dagster_home"}.items():
+        monkeypatch.setenv(key, str(tmp_path / folder))
+    org = _swap_one_voting_executive_to_bme(landing)
+    capfd.readouterr()
+
+    assert cli.main(["refresh"]) == 0
+
+    output = capfd.readouterr().out
+    assert "warning  fct_wres_board_cross_check" in output
+    dbt_line = next(line for line in output.splitlines() if line.startswith("dbt tests:"))
+    assert dbt_line.endswith(" 0 failed") and " 0 warnings" not in dbt_line
+    assert any(line.startswith("  warning") and "is_consistent_with_register" in line
+               for line in output.splitlines())
+    with duckdb.connect(str(settings.published_db_path()), read_only=True) as con:
+        flagged = con.execute("select distinct org_code from fct_wres_board_cross_check "
+                              "where reporting_year = 2024 and not is_consistent_with_register").fetchall()
+        gate = con.execute("select status from publication_manifest where item_kind = 'check' "
+                           "and item_name = 'fct_wres_board_cross_check'").fetchone()
+    assert flagged == [(org,)] and gate == ("warning",)
