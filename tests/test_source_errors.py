@@ -13,20 +13,34 @@ from pipelines.sources.landing import SourceError
 ID = ["ODS code", "Organisation name", "Benchmarking group", "Region", "ICS", "Weighting"]
 
 
-def _workbook(path: Path, year: int = 2024, rows=None, header=None, title=None) -> Path:
-    """A minimal organisational results workbook in the official layout (one question, one score sheet)."""
+ORG = ["RAA", "A Trust", "Acute Specialist Trusts", "London", "NCL", "Occupation Group"]
+SCORE_SHEETS = {"PEOPLE PROMISE ELEMENTS": [f"PP{n}" for n in range(1, 8)], "THEMES": ["Staff Engagement", "Morale"]}
+
+
+def _workbook(path: Path, year: int = 2024, rows=None, header=None, title=None,
+              score_sheets: dict[str, list[str]] = SCORE_SHEETS) -> Path:
+    """A minimal organisational results workbook in the official layout: one question sheet and the score sheets."""
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook()
     wb.active.title = "Notes"
+    title = title or f"NHS Staff Survey {year} - WEIGHTED Results"
     sheet = wb.create_sheet("YOUR JOB Q1-3")
-    sheet.append([title or f"NHS Staff Survey {year} - WEIGHTED Results", "", "", "", "", "", "Q2a - I look forward"])
+    sheet.append([title, "", "", "", "", "", "Q2a - I look forward"])
     sheet.append(["YOUR JOB Q1-3 Q2a"])
     sheet.append(["Note: fewer than 10 responses are not displayed"])
     sheet.append([])
     sheet.append(header or [*ID, "% Never", "% Always", "Base (number of responses)"])
-    for row in rows if rows is not None else [["RAA", "A Trust", "Acute Specialist Trusts", "London", "NCL",
-                                               "Occupation Group", 40, 60, 500]]:
+    for row in rows if rows is not None else [[*ORG, 40, 60, 500]]:
         sheet.append(row)
+    for name, codes in score_sheets.items():
+        sheet = wb.create_sheet(name)
+        labels = [title, "", "", "", "", ""]
+        for code in codes:
+            labels += [f"{code} - score", ""]
+        for row in (labels, [name], ["Note: fewer than 10 responses are not displayed"], []):
+            sheet.append(row)
+        sheet.append([*ID, *(h for code in codes for h in (f"{code} - score", "Base (number of responses)"))])
+        sheet.append([*ORG, *(v for _ in codes for v in (7.1, 480))])
     wb.save(path)
     return path
 
@@ -42,6 +56,25 @@ def test_a_good_minimal_workbook_parses(tmp_path):
     load = load_source("staff_survey", tmp_path)
     options = load.tables["staff_survey_question_options"]
     assert list(options["pct"]) == [40, 60] and list(options["base_n"]) == [500, 500]
+
+
+def test_a_missing_score_sheet_is_refused_naming_the_file_and_the_missing_scores(tmp_path):
+    _workbook(tmp_path / "staff_survey" / "2024" / "org.xlsx",
+              score_sheets={"PEOPLE PROMISE ELEMENTS": SCORE_SHEETS["PEOPLE PROMISE ELEMENTS"]})
+    error = _error(tmp_path, "staff_survey")
+    assert error.file == "staff_survey/2024/org.xlsx"
+    assert "ENGAGEMENT, MORALE" in error.problem and "'THEMES'" in str(error)
+
+
+def test_a_renamed_sheet_is_judged_by_its_content(tmp_path):
+    """Sheet names change between survey years: a renamed sheet with the published content still parses, and
+    one whose header is not the published layout is refused naming it."""
+    renamed = {"PEOPLE PROMISE ELEMENTS": SCORE_SHEETS["PEOPLE PROMISE ELEMENTS"], "Themes 2024": ["Staff Engagement",
+                                                                                                 "Morale"]}
+    _workbook(tmp_path / "staff_survey" / "2024" / "org.xlsx", score_sheets=renamed)
+    scores = load_source("staff_survey", tmp_path).tables["staff_survey_scores"]
+    assert {"ENGAGEMENT", "MORALE"} <= set(scores["measure_code"])
+    assert set(scores.loc[scores["measure_code"] == "MORALE", "_sheet"]) == {"Themes 2024"}
 
 
 def test_content_year_disagreeing_with_folder_names_both(tmp_path):

@@ -23,6 +23,9 @@ NATIONAL_ID_COLUMNS = ("Base", "Breakdown", "Breakdown subgroup", "Weighting")
 BASE_HEADER = "Base (number of responses)"
 SUPPRESSED = "-"
 THEME_CODES = {"Staff Engagement": "ENGAGEMENT", "Morale": "MORALE"}
+# Every results workbook since 2021 scores these (sheets PEOPLE PROMISE ELEMENTS and THEMES). Sheet names change
+# between years, so completeness is judged by content: a workbook missing one lost a sheet or had it emptied.
+REQUIRED_SCORES = ("PP1", "PP2", "PP3", "PP4", "PP5", "PP6", "PP7", "ENGAGEMENT", "MORALE")
 WRES_STEMS = ("har_from_pat", "har_from_staff", "equal", "q16b")
 WRES_COLUMN = re.compile(r"^(?P<stem>" + "|".join(WRES_STEMS)
                          + r")_eth_summary_(?P<n>n_)?(?P<group>[12])_(?P<year>\d{4})$")
@@ -108,18 +111,30 @@ def _parse_organisational(file: LandedFile, sheets: dict[str, list[list]]) -> Pa
     if not data_sheets:
         raise SourceError(file.relpath, "has no result sheets besides Notes.")
     organisations: dict[str, tuple] = {}
+    scores: set[str] = set()
     for name in data_sheets:
         rows = sheets[name]
         _check_header(file, name, rows)
         blocks = list(_blocks(file, name, rows))
+        scores.update(block.code for block in blocks if block.is_score)
         for index, row in _data_rows(file, name, rows):
             org = str(row[0]).strip()
             organisations.setdefault(org, (year, org, *(_text(_cell(row, i)) for i in range(1, 6)), index + 1))
             for block in blocks:
                 target = "staff_survey_scores" if block.is_score else "staff_survey_question_options"
                 parsed.tables[target].extend(block.rows(file, name, year, org, row, index + 1))
+    _require_scores(file, sheets, scores)
     parsed.tables["staff_survey_organisations"] = list(organisations.values())
     return parsed
+
+
+def _require_scores(file: LandedFile, sheets: dict[str, list[list]], scores: set[str]) -> None:
+    missing = [code for code in REQUIRED_SCORES if code not in scores]
+    if missing:
+        raise SourceError(file.relpath, f"has no score column for {', '.join(missing)} (People Promise elements "
+                                        f"and themes); its sheets are {list(sheets)}.",
+                          hint="A sheet is missing or was emptied: land the complete workbook as published, with "
+                               "its 'PEOPLE PROMISE ELEMENTS' and 'THEMES' sheets.")
 
 
 def _check_header(file: LandedFile, sheet: str, rows: list[list], ids: tuple[str, ...] = ID_COLUMNS) -> None:
@@ -236,6 +251,7 @@ def _parse_national(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
     """
     year = check_year(file, _title_year(file, sheets), "A1 of its sheets")
     out: list[tuple] = []
+    scores: set[str] = set()
     data_sheets = [name for name in sheets if name.strip().lower() != "notes"]
     if not data_sheets:
         raise SourceError(file.relpath, "has no result sheets besides Notes.")
@@ -243,6 +259,7 @@ def _parse_national(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
         rows = sheets[name]
         _check_header(file, name, rows, NATIONAL_ID_COLUMNS)
         blocks = list(_blocks(file, name, rows, len(NATIONAL_ID_COLUMNS)))
+        scores.update(block.code for block in blocks if block.is_score)
         seen: dict[tuple, int] = {}
         for index in range(HEADER_ROW + 1, len(rows)):
             row = rows[index]
@@ -266,6 +283,7 @@ def _parse_national(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
                     out.append((year, base_label, breakdown, subgroup, weighting,
                                 "score" if block.is_score else "question", code, text, order, label, value, base_n,
                                 suppressed, sheet, row_number))
+    _require_scores(file, sheets, scores)
     return Parsed("national_results", year, {"staff_survey_national": out})
 
 
