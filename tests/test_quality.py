@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from pipelines import quality, settings
-from pipelines.quality import read_suite, read_table, suite_names, validate
+from pipelines.quality import read_suite, suite_names, validate
 from pipelines.quality.suites import REDACTED_COLUMNS, condition_columns, domain_columns, referenced_columns
 from pipelines.sources import schemas
 from pipelines.sources.ingest import load_source
+from pipelines.warehouse import DuckDBWarehouse
 from tests.conftest import real_file
 
 RAW_SUITES = {f"raw_{t}": t for tables in schemas.SOURCE_TABLES.values() for t in tables}
@@ -45,7 +46,7 @@ def _duckdb_frame(tmp_path: Path, schema: str, table: str, columns: list[tuple[s
     con.register("frame", frame)
     con.execute(f"insert into {schema}.{table} select * from frame")
     con.close()
-    return read_table(db, schema, table)
+    return DuckDBWarehouse(db).read_table(schema, table)
 
 
 def raw(tmp_path: Path, table: str, rows: list[dict]) -> pd.DataFrame:

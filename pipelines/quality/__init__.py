@@ -1,8 +1,8 @@
-"""The quality gate: GX suites from `expectations/` run on pandas frames read read-only from DuckDB.
+"""The quality gate: GX suites from `expectations/` run on pandas frames read from the build warehouse.
 
 Pure Python, no Dagster. The Dagster asset checks call:
 
-    df = read_table(db_path, schema, table)              # read-only connection, closed before returning
+    df = warehouse.current().read_table(schema, table)   # pipelines/warehouse.py: DuckDB read-only, or PostgreSQL
     outcome = validate("raw_board_registers", df)        # or skipped_reason="board source absent"
     outcome.blocking / outcome.status / outcome.summary() / outcome.to_metadata()
     build_data_docs([outcome], run_docs_dir)             # adds this outcome to the run's Data Docs
@@ -17,7 +17,6 @@ from pipelines.quality.gate import (
     SuiteOutcome,
     expectation_parameters,
     load_suite,
-    read_table,
     validate,
 )
 from pipelines.quality.suites import REDACTED_COLUMNS, read_suite, suite_names
@@ -30,7 +29,6 @@ __all__ = [
     "expectation_parameters",
     "load_suite",
     "read_suite",
-    "read_table",
     "suite_names",
     "validate",
 ]

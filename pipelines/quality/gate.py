@@ -11,10 +11,8 @@ import datetime as dt
 import math
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from pipelines.quality import _gx
@@ -168,19 +166,6 @@ def validate(
     return SuiteOutcome(suite=name, status=status, evaluated=len(result.results), failed=failed, rows=len(frame),
                         table=spec.table, layer=spec.layer, seconds=time.perf_counter() - started,
                         gx_result=result)
-
-
-def read_table(db_path: str | Path, schema: str, table: str) -> pd.DataFrame:
-    """The whole table through a read-only DuckDB connection, closed before returning."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(f"select * from {_ident(schema)}.{_ident(table)}").df()
-    finally:
-        con.close()
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _prepare(df: pd.DataFrame) -> pd.DataFrame:
