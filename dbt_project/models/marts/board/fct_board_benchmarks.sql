@@ -4,7 +4,7 @@
     Percentage measures are pooled over the geography's trust registers at that date (members summed, never
     an average of trust percentages), with a Wilson 95% interval; tenure, turnover and size measures take
     the median of the trusts' own values. Every measure also carries the spread of the trusts' published
-    values (min, quartiles, median, max; percentile_cont interpolation in portable SQL).
+    values (min, quartiles, median, max: macro trust_spread).
     Privacy: pooled gender / ethnicity figures use every member's attributes, so they are withheld (null,
     is_suppressed) unless they pool at least {{ var('board_min_group', 5) }} members of known gender /
     ethnicity from at least 3 trusts, and the trusts whose own figure fct_board_composition withholds are
@@ -15,7 +15,6 @@
 #}
 
 {%- set min_group = var('board_min_group', 5) -%}
-{%- set partition = 'geography_level, geography_code, as_at_date, measure_code' -%}
 {#- code, name, unit, method, direction of good, protected, numerator, denominator, published trust value -#}
 {%- set measures = [
     ('board_women_pct', 'Women as % of board members', 'pct', 'pooled', 'target_50', true,
@@ -159,25 +158,6 @@ pooled as (
 
 ),
 
-ranked as (
-
-    select
-        geography_level,
-        geography_code,
-        as_at_date,
-        measure_code,
-        trust_value,
-        row_number() over (partition by {{ partition }} order by trust_value) as value_rank,
-        -- percentile_cont position of each quartile: h = 1 + p (n - 1), between ranks floor(h) and floor(h) + 1
-        1 + 0.25 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as q1_position,
-        1 + 0.50 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as median_position,
-        1 + 0.75 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as q3_position
-
-    from placed
-    where trust_value is not null
-
-),
-
 spread as (
 
     select
@@ -185,19 +165,10 @@ spread as (
         geography_code,
         as_at_date,
         measure_code,
-        min(trust_value) as trust_min,
-        {%- for name in ['q1', 'median', 'q3'] %}
-        sum(case
-            when value_rank = floor({{ name }}_position)
-                then trust_value * (1 - ({{ name }}_position - floor({{ name }}_position)))
-            when value_rank = floor({{ name }}_position) + 1
-                then trust_value * ({{ name }}_position - floor({{ name }}_position))
-            else 0
-        end) as trust_{{ name }},
-        {%- endfor %}
-        max(trust_value) as trust_max
+        {{ trust_spread('trust_value') }}
 
-    from ranked
+    from placed
+    where trust_value is not null
     group by geography_level, geography_code, as_at_date, measure_code
 
 ),

@@ -7,14 +7,12 @@
       2-4  relative likelihood of the summed events and people, Katz log interval (0.5 zero-cell correction)
       5-8  BME % minus White % from summed respondents (rate x base) and bases, Newcombe interval
       9    BME share of the summed board members minus the geography's workforce BME share, Wilson interval
-    plus the spread of the trusts' own values (min, quartiles, median, max; percentile_cont interpolation
-    written in portable SQL) and, for 2-4, the share of trusts inside the 0.80-1.25 non-adverse band.
+    plus the spread of the trusts' own values (min, quartiles, median, max: macro trust_spread)
+    and, for 2-4, the share of trusts inside the 0.80-1.25 non-adverse band.
     Geographies: national = England (ENG); region = NHS England region code; benchmark_group = the trust's
     staff survey benchmarking group (a trust surveyed only through split units takes their group when they
     share one, otherwise it is in no group).
 #}
-
-{%- set partition = 'geography_level, geography_code, reporting_year, indicator_code' -%}
 
 with
 
@@ -136,25 +134,6 @@ summed as (
 
 ),
 
-ranked as (
-
-    select
-        geography_level,
-        geography_code,
-        reporting_year,
-        indicator_code,
-        value,
-        row_number() over (partition by {{ partition }} order by value) as value_rank,
-        -- percentile_cont position of each quartile: h = 1 + p (n - 1), between ranks floor(h) and floor(h) + 1
-        1 + 0.25 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as q1_position,
-        1 + 0.50 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as median_position,
-        1 + 0.75 * cast(count(*) over (partition by {{ partition }}) - 1 as {{ type_double() }}) as q3_position
-
-    from placed
-    where value is not null
-
-),
-
 spread as (
 
     select
@@ -162,19 +141,10 @@ spread as (
         geography_code,
         reporting_year,
         indicator_code,
-        min(value) as trust_min,
-        {%- for name in ['q1', 'median', 'q3'] %}
-        sum(case
-            when value_rank = floor({{ name }}_position)
-                then value * (1 - ({{ name }}_position - floor({{ name }}_position)))
-            when value_rank = floor({{ name }}_position) + 1
-                then value * ({{ name }}_position - floor({{ name }}_position))
-            else 0
-        end) as trust_{{ name }},
-        {%- endfor %}
-        max(value) as trust_max
+        {{ trust_spread('value') }}
 
-    from ranked
+    from placed
+    where value is not null
     group by geography_level, geography_code, reporting_year, indicator_code
 
 ),
