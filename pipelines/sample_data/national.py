@@ -56,7 +56,8 @@ def _pool(parts: list[tuple[list[float], float]]) -> tuple[list, int | str]:
     if total < 10 or not parts:
         return [SUPPRESSED] * (len(parts[0][0]) if parts else 1), SUPPRESSED
     width = len(parts[0][0])
-    return [sum(v[i] * w for v, w in parts) / total for i in range(width)], round(total)
+    # Rounded: a weighted mean of values at 100 can come out as 100.0000000000001, which the 0-100 gate refuses.
+    return [round(sum(v[i] * w for v, w in parts) / total, 10) for i in range(width)], round(total)
 
 
 def _rows_for(results: list[Result], splits: dict, year: int) -> list[tuple[tuple, dict[str, tuple]]]:
