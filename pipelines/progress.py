@@ -57,9 +57,21 @@ class ProgressHandler(logging.Handler):
             failed = evaluation.metadata.get("failed_expectations")
             details = [f"\n             {f['severity']}: {f['description']} ({f['expectation']} on "
                        f"{f['column'] or 'the table'}: {f['unexpected_count'] or 'failed'} unexpected)"
+                       + "".join(f"\n               e.g. {_where(row)}" for row in (f.get("sample") or [])[:2])
                        for f in (failed.value if failed is not None else [])]
             return f"   gate {evaluation.check_name}: {status}" + "".join(details)
         return None
+
+
+def _where(row: dict) -> str:
+    """A failing-row sample (already redacted) as `file, sheet S, row N: column=value, ...`."""
+    place = ", ".join(part for part in (
+        row.get("_source_file"),
+        f"sheet {row['_sheet']}" if row.get("_sheet") else None,
+        f"row {row['_row_number']}" if row.get("_row_number") is not None else None,
+    ) if part)
+    values = ", ".join(f"{k}={v}" for k, v in row.items() if k not in ("_source_file", "_sheet", "_row_number"))
+    return f"{place}: {values}" if place else values
 
 
 @dg.logger(description="Concise step and gate progress on stderr (WELLLED_VERBOSE=1 for every message).")

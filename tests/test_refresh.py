@@ -77,7 +77,7 @@ def test_manifest_lists_files_sources_and_gates(sample_refresh):
     assert _query("select count(*) from publication_manifest where item_kind = 'file' and sha256 is null")[0][0] == 0
 
 
-def test_failed_gate_blocks_publication_and_keeps_the_previous_one(sample_refresh, tmp_path, monkeypatch):
+def test_failed_gate_blocks_publication_and_keeps_the_previous_one(sample_refresh, tmp_path, monkeypatch, capfd):
     root, status = sample_refresh
     assert status == 0
     warehouse = tmp_path / "warehouse"
@@ -94,8 +94,12 @@ def test_failed_gate_blocks_publication_and_keeps_the_previous_one(sample_refres
     lines = wres_file.read_text().splitlines()
     lines[1] = ",".join(lines[1].split(",")[:-1] + ["-5"])
     wres_file.write_text("\n".join(lines) + "\n")
+    capfd.readouterr()
 
     assert cli.main(["refresh"]) == 1
+    output = "".join(capfd.readouterr())
+    # The console names the failing file and row, not only the rule.
+    assert f"e.g. {wres_file.relative_to(landing).as_posix()}, row 2: " in output and "count=-5" in output
     assert _sha(settings.published_db_path()) == before
     assert (settings.published_dir() / "CURRENT").read_text() == version
 
