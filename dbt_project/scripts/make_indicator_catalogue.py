@@ -179,7 +179,7 @@ def main() -> None:
             source_table="fct_wres_indicators", unit="percentage_points", direction_of_good=direction,
             assessment_method="target_parity", target_value=0.0, target_lower=None, target_upper=None,
             target_note="Parity: no difference between BME and White staff.", method_note=gap_method,
-            comparable_from_year=2022 if n in (5, 6) else None, comparable_to_year=None,
+            comparable_from_year=2024 if n in (5, 6) else None, comparable_to_year=None,
             comparability_note=("Uses q14, changed by the 2023 survey's data-collection correction: not comparable "
                                 "across survey years 2022/2023 (reporting 2023/2024)." if n in (5, 6) else
                                 "Comparable across reporting years (same definition)."),
