@@ -37,6 +37,17 @@ statements as (
 
 ),
 
+statement_evidence as (
+
+    -- Statements at least one assessed indicator of the catalogue evidences.
+    select distinct indicator_statements.statement_code
+    from indicator_statements
+    inner join indicators
+        on indicators.indicator_code = indicator_statements.indicator_code
+    where indicators.assessment_method <> 'not_assessed'
+
+),
+
 organisation_periods as (
 
     select distinct org_code, period from scorecard
@@ -132,20 +143,22 @@ final as (
         statements.statement_code,
         statements.statement_name,
         statements.statement_order,
-        coalesce(counted.indicators_expected, 0) as indicators_expected,
-        coalesce(counted.better_count, 0) as better_count,
-        coalesce(counted.as_expected_count, 0) as as_expected_count,
-        coalesce(counted.worse_count, 0) as worse_count,
-        coalesce(counted.missing_count, 0) as missing_count,
-        coalesce(counted.not_assessed_count, 0) as not_assessed_count,
-        coalesce(counted.improved_count, 0) as improved_count,
-        coalesce(counted.deteriorated_count, 0) as deteriorated_count,
+        cast(coalesce(counted.indicators_expected, 0) as {{ dbt.type_int() }}) as indicators_expected,
+        cast(coalesce(counted.better_count, 0) as {{ dbt.type_int() }}) as better_count,
+        cast(coalesce(counted.as_expected_count, 0) as {{ dbt.type_int() }}) as as_expected_count,
+        cast(coalesce(counted.worse_count, 0) as {{ dbt.type_int() }}) as worse_count,
+        cast(coalesce(counted.missing_count, 0) as {{ dbt.type_int() }}) as missing_count,
+        cast(coalesce(counted.not_assessed_count, 0) as {{ dbt.type_int() }}) as not_assessed_count,
+        cast(coalesce(counted.improved_count, 0) as {{ dbt.type_int() }}) as improved_count,
+        cast(coalesce(counted.deteriorated_count, 0) as {{ dbt.type_int() }}) as deteriorated_count,
         {{ safe_divide(
             '100 * (counted.better_count + counted.as_expected_count + counted.worse_count)',
             'counted.indicators_expected'
         ) }} as evidence_coverage_pct,
         case
-            when counted.indicators_expected is null then 'no indicator in this warehouse evidences this statement'
+            when counted.indicators_expected is null and statement_evidence.statement_code is null
+                then 'no indicator in this warehouse evidences this statement'
+            when counted.indicators_expected is null then 'no indicator of this statement published for the period'
             when counted.missing_count = counted.indicators_expected then 'no value for this organisation and period'
             when counted.missing_count > 0 or counted.not_assessed_count > 0 then 'partial'
             else 'complete'
@@ -156,6 +169,8 @@ final as (
 
     from organisation_periods
     cross join statements
+    left join statement_evidence
+        on statement_evidence.statement_code = statements.statement_code
     left join counted
         on counted.org_code = organisation_periods.org_code
         and counted.period = organisation_periods.period
