@@ -43,7 +43,8 @@ def test_every_published_indicator_has_a_catalogue_row(published):
     assert incomplete == []
     # The thresholds the issue names are in the catalogue.
     targets = {code: (lower, upper) for code, lower, upper in published.execute(
-        "select indicator_code, target_lower, target_upper from dim_indicator where target_lower is not null").fetchall()}
+        "select indicator_code, target_lower, target_upper from dim_indicator "
+        "where target_lower is not null").fetchall()}
     assert targets["wres_2"] == (0.8, 1.25) and targets["board_women_pct_voting"] == (45.0, 55.0)
     assert targets["wres_9_voting"] == (0.0, None)
     board_columns = codes(published, "select column_name from information_schema.columns "

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a data table: the catalogue rows read best one per line)
 """Write the indicator catalogue seeds from the other seeds and the rules below.
 
     python dbt_project/scripts/make_indicator_catalogue.py
