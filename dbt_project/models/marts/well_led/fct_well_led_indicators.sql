@@ -168,10 +168,24 @@ overdispersion as (
 
 comparators as (
 
+    -- Rounded to 12 decimals: sums over many organisations depend on the order floating-point addition
+    -- meets them, and identical refreshes must publish identical limits and flags.
     select
-        scope_stats.*,
-        overdispersion.phi_estimate,
-        greatest(1, coalesce(overdispersion.phi_estimate, 1)) as phi
+        scope_stats.comparator_level,
+        scope_stats.comparator_code,
+        scope_stats.period,
+        scope_stats.indicator_code,
+        scope_stats.comparator_org_count,
+        scope_stats.benchmark_p25,
+        scope_stats.benchmark_median,
+        scope_stats.benchmark_p75,
+        cast(round(cast(scope_stats.pooled_proportion as decimal(38, 12)), 12) as {{ type_double() }})
+            as pooled_proportion,
+        cast(round(cast(overdispersion.phi_estimate as decimal(38, 12)), 12) as {{ type_double() }})
+            as phi_estimate,
+        greatest(1, coalesce(
+            cast(round(cast(overdispersion.phi_estimate as decimal(38, 12)), 12) as {{ type_double() }}), 1
+        )) as phi
 
     from scope_stats
     left join overdispersion
