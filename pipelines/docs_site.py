@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from . import settings, warehouse
+from .publish import MANIFEST_DOCS, MANIFEST_TABLE
 
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
@@ -35,6 +36,8 @@ def write_docs(out: Path | None = None) -> Path:
     _dbt_docs(dbt_dir)
     quality = _copy_quality_docs(out / "quality")
     tables = _published_tables(dbt_dir / "manifest.json")
+    tables.append((MANIFEST_TABLE, MANIFEST_DOCS[""] + " Written by the publish step, not by dbt: its columns "
+                   "are described in the published file (duckdb_columns().comment).", ""))
     index = out / "index.html"
     index.write_text(_index_page(tables, quality is not None), encoding="utf-8")
     return index
@@ -48,6 +51,11 @@ def _dbt_docs(target: Path) -> None:
         env=env, capture_output=True, text=True)
     if result.returncode != 0 or not (target / "static_index.html").exists():
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    # Keep what a reader needs (the pages, manifest.json and catalog.json), not dbt's working files.
+    shutil.rmtree(target / "compiled", ignore_errors=True)
+    for name in ("graph.gpickle", "graph_summary.json", "partial_parse.msgpack", "semantic_manifest.json",
+                 "run_results.json"):
+        (target / name).unlink(missing_ok=True)
 
 
 def _copy_quality_docs(dest: Path) -> Path | None:
@@ -72,9 +80,14 @@ def _published_tables(manifest_path: Path) -> list[tuple[str, str, str]]:
     return sorted(rows)
 
 
+def _link(name: str, link: str) -> str:
+    code = f"<code>{html.escape(name)}</code>"
+    return f'<a href="{html.escape(link)}">{code}</a>' if link else code
+
+
 def _index_page(tables: list[tuple[str, str, str]], has_quality: bool) -> str:
-    rows = "".join(f'<tr><td><a href="{html.escape(link)}"><code>{html.escape(name)}</code></a></td>'
-                   f"<td>{html.escape(text) or '<em>no description</em>'}</td></tr>" for name, text, link in tables)
+    rows = "".join(f"<tr><td>{_link(name, link)}</td><td>{html.escape(text) or '<em>no description</em>'}</td></tr>"
+                   for name, text, link in tables)
     quality = ('<li><a href="quality/index.html">Quality gates</a> of the latest refresh: every Great Expectations '
                'suite, its status and failures, and the <a href="quality/gx/site/index.html">GX Data Docs</a>.</li>'
                if has_quality else "<li>Quality gates: no refresh has run yet, so there are no Data Docs.</li>")

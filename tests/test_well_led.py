@@ -159,7 +159,7 @@ def test_wellled_docs_writes_one_folder(sample_refresh, published, tmp_path, cap
     for page in ("index.html", "dbt/static_index.html", "quality/index.html", "quality/gx/site/index.html"):
         assert (out / page).is_file(), page
     index = (out / "index.html").read_text(encoding="utf-8")
-    tables = codes(published, "select table_name from duckdb_tables() where table_name <> 'publication_manifest'")
+    tables = codes(published, "select table_name from duckdb_tables()")
     assert {"dim_indicator", "fct_well_led_indicators", "fct_well_led_summary"} <= tables
     for table in tables:
         assert f"<code>{table}</code>" in index, table
