@@ -5,6 +5,7 @@
     wellled demo               sample data into the landing folder, then refresh
     wellled publish --rollback make the previous publication current again
     wellled publish --list     list kept publications
+    wellled docs [--out DIR]   write the dbt docs and GX Data Docs into one folder
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     group = pub.add_mutually_exclusive_group(required=True)
     group.add_argument("--rollback", action="store_true", help="make the previous publication current")
     group.add_argument("--list", action="store_true", help="list kept publications")
+    docs = commands.add_parser("docs", help="write the dbt docs and the GX Data Docs into one folder")
+    docs.add_argument("--out", type=Path, default=None, help="folder (default: <warehouse>/docs)")
     args = parser.parse_args(argv)
 
     if args.command == "sample":
@@ -41,7 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         status = _sample(settings.landing_dir(), args)
         return status or refresh()
+    if args.command == "docs":
+        return _docs(args.out)
     return _publish_command(args)
+
+
+def _docs(out: Path | None) -> int:
+    from .docs_site import write_docs
+
+    index = write_docs(out)
+    print(f"Documentation written: open {index} in a browser")
+    return 0
 
 
 def _sample_options(parser: argparse.ArgumentParser) -> None:

@@ -9,10 +9,11 @@ each kind at least); 210 is England's size. `years` are survey years; WRES repor
 It writes (paths relative to `out`, section numbers of SOURCES.md):
 
 - `ods/etr.csv` (5): the ODS trusts file, byte-compatible with the real extract (no header, 27 quoted
-  fields, CRLF, sorted by code). Open English trusts; long-closed trusts; with trusts >= 20 also two trusts
-  merged away during the period (closed 31 October of the second-last survey year) and their successor with
-  a new-style 5-character code (opened 1 November, same ICB), and two Welsh trusts (blank region and ICB,
-  GOR `W`), which appear in no other source.
+  fields, CRLF, sorted by code). Open English trusts; long-closed trusts; with trusts >= 6 also two trusts
+  merged away during the period (RZ8, RZ9, closed 31 October of the second-last survey year) and their
+  successor with a new-style 5-character code (G9Z8S, opened 1 November, same ICB; the map is the dbt seed
+  org_successors.csv); with trusts >= 20 also two Welsh trusts (blank region and ICB, GOR `W`), which appear
+  in no other source.
 - `staff_survey/<YYYY>/NSS<YY>_detailed_spreadsheets_organisational_results.xlsx` (1): the organisational
   results workbook in the layout of the real 2024 file, with that year's sheet names and question codes
   (see `catalogue` for the 2021-2022 approximations; 2023 = 2024). Units sorted by code: every trust open on

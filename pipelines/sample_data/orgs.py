@@ -224,6 +224,11 @@ class _Names:
         return template.format(p=town, q=self.place()), town
 
 
+# The sample merger's codes (seed org_successors.csv); never drawn for another organisation.
+MERGER_MIN_TRUSTS = 6
+MERGER_SUCCESSOR, MERGER_PREDECESSORS = "G9Z8S", ("RZ8", "RZ9")
+
+
 class _Codes:
     def __init__(self, seed: int):
         chars = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -234,7 +239,10 @@ class _Codes:
             self._pools[lead] = iter(pool)
 
     def next(self, lead: str) -> str:
-        return next(self._pools[lead])
+        code = next(self._pools[lead])
+        while code in MERGER_PREDECESSORS:
+            code = next(self._pools[lead])
+        return code
 
 
 def _address(r, place: str, region: Region | None) -> tuple[str, ...]:
@@ -283,23 +291,24 @@ def build(trusts: int, years: Sequence[int], seed: int) -> Universe:
     split.units = ((split.code + "1", f"{split.name} (acute sector)", "acute", 0.88),
                    (split.code + "2", f"{split.name} (ambulance sector)", "ambulance", 0.12))
     ods_only: list[Trust] = []
-    if big:
+    if trusts >= MERGER_MIN_TRUSTS:
         # A merger in the period: two mental health trusts close on 31 October, a successor with a
-        # new-style 5-character code opens on 1 November (like G6V2S in 2024).
+        # new-style 5-character code opens on 1 November (like G6V2S in 2024). Fixed codes, listed in the
+        # dbt seed org_successors.csv, so every sample's merged history continues under the successor.
         merge_year = years[-2] if len(years) > 1 else years[-1]
         successor = next(t for t in out if t.kind == "mh" and t is not split)
         r = rng(seed, "merger")
-        successor.code = "".join((r.choice("GHJK"), str(r.randint(1, 9)), r.choice("BCDFV"), str(r.randint(1, 9)),
-                                  r.choice("STWX")))
+        successor.code = MERGER_SUCCESSOR
         successor.open_date = dt.date(merge_year, 11, 1)
         for k in range(2):
             name, town = names.org("mh")
-            pred = Trust(codes.next("R"), name, "mh", successor.region, successor.icb,
+            pred = Trust(MERGER_PREDECESSORS[k], name, "mh", successor.region, successor.icb,
                          dt.date(1994, 4, 1), dt.date(merge_year, 10, 31))
             _traits(pred, rng(seed, "predecessor", k))
             pred.workforce0 = successor.workforce0 // 2
             pred.address = _address(r, town, pred.region)
             out.append(pred)
+    if big:
         # A trust in the survey that etr.csv does not list (like TAD, TAF, TAH, TAJ in 2024).
         tcode = next(t for t in out if t.kind == "mh" and t is not successor and t.close_date is None)
         tcode.code, tcode.in_ods = codes.next("T"), False

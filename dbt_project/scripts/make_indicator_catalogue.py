@@ -1,0 +1,253 @@
+# ruff: noqa: E501  (a data table: the catalogue rows read best one per line)
+"""Write the indicator catalogue seeds from the other seeds and the rules below.
+
+    python dbt_project/scripts/make_indicator_catalogue.py
+
+Writes seeds/indicator_catalogue.csv (one row per published indicator_code) and
+seeds/indicator_quality_statements.csv (indicator_code -> CQC well-led quality statement, many to many).
+Staff survey questions come from staff_survey_question_crosswalk.csv, scores from staff_survey_measures.csv,
+WRES indicator 1 from the band list of SOURCES.md 3.1; WRES 2-9 and board measures are written out here.
+The mapping to quality statements is wellled's judgement (documented per row), not CQC's.
+Rerun after editing a source seed; dbt test `assert_published_indicators_in_dim_indicator` proves coverage.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+SD, CL, FS, ED = ("shared_direction_culture", "capable_compassionate_leaders", "freedom_to_speak_up",
+                  "workforce_edi")
+GM, PC, LI, ES = ("governance_management_sustainability", "partnerships_communities",
+                  "learning_improvement_innovation", "environmental_sustainability")
+
+NSS = dict(source="nhs_staff_survey", source_name="NHS Staff Survey, detailed spreadsheets (organisational results)",
+           publisher="NHS England (Survey Coordination Centre)", licence="Open Government Licence v3.0",
+           publication_date="2025-03-13",
+           publication_note="Published each March for the previous autumn's survey; 2024 results on 13 March 2025.")
+WRES = dict(source="wres", source_name="Workforce Race Equality Standard returns",
+            publisher="NHS England (WRES team), from trust returns", licence="Open Government Licence v3.0",
+            publication_date=None,
+            publication_note="Trust returns: 31 March snapshot, submitted by 31 August; national data report later "
+                             "that year. Indicators 5-8 come from the previous year's staff survey.")
+BOARD = dict(source="board_registers", source_name="Trust board registers (wellled register contract, SOURCES.md 4)",
+             publisher="NHS trusts (board membership as each trust publishes it)",
+             licence="Trust-published information; wellled publishes aggregates only",
+             publication_date=None,
+             publication_note="Registers as at each quarter end; the scorecard uses the latest as-at date of each year.")
+
+SCORE_STATEMENTS = {
+    "PP1": [SD, ED], "PP1_1": [SD], "PP1_2": [CL], "PP1_3": [ED], "PP1_4": [ED],
+    "PP2": [SD], "PP3": [FS, SD], "PP3_1": [SD], "PP3_2": [FS],
+    "PP4": [GM], "PP4_1": [GM], "PP4_2": [GM], "PP4_3": [SD, ED],
+    "PP5": [LI], "PP5_1": [LI], "PP5_2": [LI, CL], "PP6": [GM, ED], "PP6_1": [GM], "PP6_2": [GM, ED],
+    "PP7": [SD], "PP7_1": [SD], "PP7_2": [CL],
+    "ENGAGEMENT": [SD], "E_1": [SD], "E_2": [SD, LI], "E_3": [SD], "MORALE": [GM], "M_1": [GM], "M_2": [GM],
+    "M_3": [GM],
+}
+# Questions in no score, by question_id prefix (the rest inherit the statements of the scores they feed).
+QUESTION_PREFIX_STATEMENTS = {
+    "q10": [GM], "q11e": [GM, CL], "q13d": [FS], "q14d": [FS], "q16a": [ED], "q16b": [ED], "q16c": [ED],
+    "q17": [SD, ED], "q19": [LI, FS], "q20": [FS], "q22": [GM], "q23a": [LI], "q24f": [LI], "q25e": [FS],
+    "q25f": [FS], "q26": [GM], "q31b": [ED], "q6d": [CL], "q9": [CL],
+}
+QUALITY_TARGETS = {  # indicator_code -> (assessment_method, target_value, target_lower, target_upper, target_note)
+}
+Q_METHOD = ("Spiegelhalter funnel plot of pct_positive against the comparator's pooled proportion, with a "
+            "multiplicative overdispersion factor phi estimated from z-scores winsorised at the 10th and 90th "
+            "percentiles (phi floored at 1). Better / worse than expected = outside the 99.8% limits; the 95% "
+            "limits are shown as a warning zone. The published percentages are occupation-weighted, treated as "
+            "simple proportions with base_n responses.")
+S_METHOD = ("Scores are published with a base but no spread, so no funnel plot or significance test is possible: "
+            "the flag is the position among the comparator's quartiles (better = above the upper quartile, "
+            "worse = below the lower quartile, in the direction of good). A relative position, not a test.")
+
+
+def main() -> None:
+    rows: list[dict] = []
+    statements: list[tuple[str, str, bool]] = []
+
+    def add(code: str, stmts: list[str], **fields) -> None:
+        rows.append({"indicator_code": code, **fields, "quality_statements": "|".join(stmts)})
+        statements.extend((code, s, i == 0) for i, s in enumerate(stmts))
+
+    measures = list(csv.DictReader((SEEDS / "staff_survey_measures.csv").open(encoding="utf-8")))
+    crosswalk = list(csv.DictReader((SEEDS / "staff_survey_question_crosswalk.csv").open(encoding="utf-8")))
+    items = list(csv.DictReader((SEEDS / "staff_survey_score_items.csv").open(encoding="utf-8")))
+
+    # Series start per question: the latest year the crosswalk marks not comparable with the year before.
+    by_question: dict[str, list[dict]] = defaultdict(list)
+    for r in crosswalk:
+        by_question[r["question_id"]].append(r)
+    start = {q: max(int(r["survey_year"]) for r in rs if r["is_comparable_with_prior"] != "true")
+             for q, rs in by_question.items()}
+    members: dict[str, list[str]] = defaultdict(list)
+    for r in items:
+        members[r["measure_code"]].append(r["question_id"])
+    q_scores: dict[str, list[str]] = defaultdict(list)
+    for m, qs in members.items():
+        for q in qs:
+            q_scores[q].append(m)
+
+    for m in measures:
+        code = m["measure_code"]
+        qs = members.get(code) or [q for c, qq in members.items() if c.startswith(code + "_") for q in qq]
+        from_year = max((start.get(q, 2021) for q in qs), default=2021)
+        add(f"nss_{code.lower()}", SCORE_STATEMENTS[code], indicator_name=m["measure_name"],
+            definition=(f"NHS Staff Survey {m['measure_level'].replace('_', '-')} score {code} "
+                        f"'{m['measure_name']}', 0-10, higher is better: mean of respondents' item scores "
+                        "(SOURCES.md 1.1), weighted by occupation group, as the organisational results publish it."),
+            source_table="fct_staff_survey_scores", unit="score_0_10", direction_of_good="higher",
+            assessment_method="quartile", target_value=None, target_lower=None, target_upper=None, target_note=None,
+            method_note=S_METHOD, comparable_from_year=from_year, comparable_to_year=None,
+            comparability_note=("Comparable from 2021 (current questionnaire)" if from_year == 2021 else
+                                f"Series restarts in {from_year}: a question it uses changed (crosswalk)."),
+            **NSS)
+
+    for q, rs in sorted(by_question.items()):
+        latest = max(rs, key=lambda r: int(r["survey_year"]))
+        codes = ", ".join(f"{r['question_code']} ({r['survey_year']})" for r in sorted(rs, key=lambda r: r["survey_year"]))
+        stmts: list[str] = []
+        for m in q_scores.get(q, []):
+            for s in SCORE_STATEMENTS[m]:
+                if s not in stmts:
+                    stmts.append(s)
+        if not stmts:
+            stmts = next((v for p, v in sorted(QUESTION_PREFIX_STATEMENTS.items(), key=lambda kv: -len(kv[0]))
+                          if q.startswith(p + "_") or q == p or q.startswith(p)), [])
+        neutral = latest["polarity"] == "neutral"
+        direction = "none" if neutral else "higher"
+        definition = (f"NHS Staff Survey question '{latest['question_text']}' ({codes}). "
+                      + ("Background or descriptive question: no favourable answer, not assessed."
+                         if neutral else
+                         f"Value: % choosing a favourable option ({latest['favourable_options'].replace('|', ', ')})"
+                         f"{', a negatively worded item, so higher is still better' if latest['polarity'] == 'negative' else ''}."))
+        add(f"nss_{q}", stmts if not neutral else [], indicator_name=latest["question_text"], definition=definition,
+            source_table="fct_staff_survey_questions", unit="percent", direction_of_good=direction,
+            assessment_method="not_assessed" if neutral else "funnel_proportion",
+            target_value=None, target_lower=None, target_upper=None, target_note=None,
+            method_note=("Descriptive question: published for context, not assessed." if neutral else Q_METHOD),
+            comparable_from_year=start[q], comparable_to_year=None,
+            comparability_note=(f"Comparable from survey year {start[q]}: "
+                                + next(r["comparability_note"] for r in rs if int(r["survey_year"]) == start[q])),
+            **NSS)
+
+    wres1_method = ("Representation ratio: the band's BME share divided by the workforce BME share (1 = "
+                    "proportionate). Published for context; not assessed, because many bands are small and no "
+                    "threshold is set for it.")
+    bands = ["under_1"] + [f"band_{b}" for b in ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")] + ["vsm"]
+    groups = [("non_clinical", b) for b in bands] + [("clinical", b) for b in bands] + [
+        ("medical", b) for b in ("consultant", "career_grade", "trainee", "other_medical")]
+    for group, band in groups:
+        label = f"{group.replace('_', '-')} {band.replace('_', ' ')}"
+        add(f"wres_1_{group}_{band}", [ED], indicator_name=f"WRES 1: BME representation, {label}",
+            definition=f"WRES indicator 1, {label}: BME % of the band's staff divided by the workforce BME %.",
+            source_table="fct_wres_indicators", unit="ratio", direction_of_good="closer_to_1",
+            assessment_method="not_assessed", target_value=1.0, target_lower=None, target_upper=None,
+            target_note="Proportionate representation is 1.0.", method_note=wres1_method,
+            comparable_from_year=None, comparable_to_year=None,
+            comparability_note="Comparable across reporting years (same definition).", **WRES)
+    rl_method = ("Target band 0.80-1.25 (four-fifths rule): inside = as expected; outside = worse. The Katz 95% "
+                 "interval is published; the flag follows the point estimate, as WRES reports do.")
+    for n, name, definition in (
+        (2, "WRES 2: relative likelihood of White staff being appointed from shortlisting vs BME staff",
+         "(White appointed / White shortlisted) / (BME appointed / BME shortlisted); above 1 = White advantaged."),
+        (3, "WRES 3: relative likelihood of BME staff entering the formal disciplinary process vs White staff",
+         "(BME entering / BME headcount) / (White entering / White headcount); above 1 = adverse."),
+        (4, "WRES 4: relative likelihood of White staff accessing non-mandatory training and CPD vs BME staff",
+         "(White accessing / White headcount) / (BME accessing / BME headcount); above 1 = adverse."),
+    ):
+        add(f"wres_{n}", [ED], indicator_name=name, definition=definition, source_table="fct_wres_indicators",
+            unit="ratio", direction_of_good="closer_to_1", assessment_method="target_band", target_value=1.0,
+            target_lower=0.80, target_upper=1.25, target_note="Non-adverse range 0.80-1.25 (WRES).",
+            method_note=rl_method, comparable_from_year=None, comparable_to_year=None,
+            comparability_note="Comparable across reporting years (same definition).", **WRES)
+    gap_method = ("Parity target (gap 0): better / worse than expected when the Newcombe 95% interval of the "
+                  "BME minus White difference excludes 0 on the favourable / adverse side; else as expected.")
+    for n, direction, name, q in (
+        (5, "lower", "harassment, bullying or abuse from patients or the public", "q14a"),
+        (6, "lower", "harassment, bullying or abuse from staff", "q14b/q14c"),
+        (7, "higher", "believing the organisation provides equal opportunities for career progression", "q15"),
+        (8, "lower", "experiencing discrimination from a manager or colleagues", "q16b"),
+    ):
+        add(f"wres_{n}", [ED] + ([FS] if n in (5, 6) else []),
+            indicator_name=f"WRES {n}: % of staff {name}, BME minus White",
+            definition=(f"WRES indicator {n} (staff survey {q}, survey year = reporting year - 1): BME % minus "
+                        f"White %, in percentage points; {direction} is better."),
+            source_table="fct_wres_indicators", unit="percentage_points", direction_of_good=direction,
+            assessment_method="target_parity", target_value=0.0, target_lower=None, target_upper=None,
+            target_note="Parity: no difference between BME and White staff.", method_note=gap_method,
+            comparable_from_year=2024 if n in (5, 6) else None, comparable_to_year=None,
+            comparability_note=("Uses q14, changed by the 2023 survey's data-collection correction: not comparable "
+                                "across survey years 2022/2023 (reporting 2023/2024)." if n in (5, 6) else
+                                "Comparable across reporting years (same definition)."),
+            **WRES)
+    for group, label in (("voting", "voting"), ("executive", "executive"), ("non_executive", "non-executive")):
+        add(f"wres_9_{group}", [ED, CL], indicator_name=f"WRES 9: BME % of {label} board members minus BME % of workforce",
+            definition=f"WRES indicator 9 ({label} members, from the return): board BME % minus workforce BME %, percentage points.",
+            source_table="fct_wres_indicators", unit="percentage_points", direction_of_good="at_least_0",
+            assessment_method="target_minimum", target_value=0.0, target_lower=0.0, target_upper=None,
+            target_note="0 or above: the board at least as diverse as the workforce.",
+            method_note="Target 0 or above: worse when the value is below 0, as expected otherwise (no 'better').",
+            comparable_from_year=None, comparable_to_year=None,
+            comparability_note="Comparable across reporting years (same definition).", **WRES)
+
+    board = [
+        ("board_size", "Board members in post", "count", "none", "not_assessed", [GM], "Members in post."),
+        ("voting_members", "Voting board members", "count", "none", "not_assessed", [GM], "Members holding a voting post."),
+        ("executive_members", "Executive board members", "count", "none", "not_assessed", [GM], "Members holding an executive post."),
+        ("non_executive_members", "Non-executive board members", "count", "none", "not_assessed", [GM], "Chair, non-executive and associate non-executive directors."),
+        ("vacant_posts", "Vacant board posts", "count", "lower", "quartile", [GM, CL], "Posts listed with nobody in them."),
+        ("interim_posts", "Interim board posts", "count", "lower", "quartile", [GM, CL], "Filled posts held on an interim basis."),
+        ("women_pct", "Women as % of board members", "percent", "none", "not_assessed", [ED, CL], "Women as % of members of known gender (context for women_pct_voting)."),
+        ("women_pct_voting", "Women as % of voting board members", "percent", "closer_to_50", "target_band", [ED, CL], "Women as % of voting members of known gender."),
+        ("bme_pct_voting", "BME % of voting board members", "percent", "none", "not_assessed", [ED, CL], "BME members as % of voting members of known ethnicity (judged against the workforce by board_wres9_gap_pp)."),
+        ("bme_pct_executive", "BME % of executive board members", "percent", "none", "not_assessed", [ED, CL], "BME % of executive members of known ethnicity."),
+        ("bme_pct_non_executive", "BME % of non-executive board members", "percent", "none", "not_assessed", [ED, CL], "BME % of non-executive members of known ethnicity."),
+        ("wres9_gap_pp", "Board BME % minus workforce BME % (voting, from the register)", "percentage_points", "at_least_0", "target_minimum", [ED, CL], "bme_pct_voting minus the WRES workforce BME %, percentage points."),
+        ("ceo_tenure_days", "Chief executive tenure (days)", "days", "none", "not_assessed", [CL, GM], "Days since the current chief executive's spell in post began."),
+        ("chair_tenure_days", "Chair tenure (days)", "days", "none", "not_assessed", [CL, GM], "Days since the current chair's spell in post began."),
+        ("ceo_changes_3y", "Chief executive changes in 3 years", "count", "lower", "quartile", [CL, GM], "Changes of chief executive between registers over the three years to the as-at date."),
+        ("exec_appointed_12m_pct", "% of executives appointed in the last 12 months", "percent", "none", "not_assessed", [CL, GM], "Executive members whose spell in post began in the 12 months to the as-at date."),
+    ]
+    for column, name, unit, direction, method, stmts, definition in board:
+        target = {}
+        note = ("Position among the comparator's quartiles (no denominator is published): a relative position, "
+                "not a test." if method == "quartile" else "Published for context; not assessed (no direction of good).")
+        if column == "women_pct_voting":
+            target = dict(target_value=50.0, target_lower=45.0, target_upper=55.0,
+                          target_note="50:50 boards: parity band 45-55% women among voting members.")
+            note = "Target band 45-55% (parity around the 50% target): inside = as expected, outside = worse."
+        if column == "wres9_gap_pp":
+            target = dict(target_value=0.0, target_lower=0.0, target_upper=None,
+                          target_note="0 or above: the voting board at least as diverse as the workforce.")
+            note = "Target 0 or above: worse below 0, as expected otherwise; the register cross-checks WRES 9."
+        add(f"board_{column}", stmts, indicator_name=name,
+            definition=f"fct_board_composition.{column}: {definition} Period = year of the latest as-at date in the year.",
+            source_table="fct_board_composition", unit=unit, direction_of_good=direction, assessment_method=method,
+            **{"target_value": None, "target_lower": None, "target_upper": None, "target_note": None, **target},
+            method_note=note, comparable_from_year=None, comparable_to_year=None,
+            comparability_note="Comparable across as-at dates (same register contract).", **BOARD)
+
+    fields = ["indicator_code", "indicator_name", "definition", "source_table", "source", "source_name", "publisher",
+              "licence", "publication_date", "publication_note", "unit", "direction_of_good", "assessment_method",
+              "target_value", "target_lower", "target_upper", "target_note", "quality_statements", "method_note",
+              "comparable_from_year", "comparable_to_year", "comparability_note"]
+    with (SEEDS / "indicator_catalogue.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fields, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if r.get(k) is None else r[k]) for k in fields})
+    with (SEEDS / "indicator_quality_statements.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["indicator_code", "statement_code", "is_primary"])
+        for code, s, primary in statements:
+            w.writerow([code, s, "true" if primary else "false"])
+    print(f"{len(rows)} indicators, {len(statements)} statement links")
+
+
+if __name__ == "__main__":
+    main()
