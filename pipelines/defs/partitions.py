@@ -17,6 +17,8 @@ materializations of those raw assets (metadata `periods_replaced`). A run over a
 one run. `build_and_publish` then runs dbt, every gate (raw gates included) and the publication.
 """
 
+import datetime as dt
+
 import dagster as dg
 
 from .. import settings
@@ -67,8 +69,13 @@ def sync_partitions(instance: dg.DagsterInstance, landing=None) -> dict[str, lis
 
 
 def check_period(source: str, period: str) -> None:
+    """Refuse a partition key that cannot be a period folder of the source (a year, or a real date)."""
     pattern, example = _PERIOD_PATTERNS[source]
-    if not pattern.match(period):
+    try:
+        valid = bool(pattern.match(period)) and (source != "board" or bool(dt.date.fromisoformat(period)))
+    except ValueError:
+        valid = False
+    if not valid:
         raise SourceError(f"{source}/{period}", f"'{period}' is not a {source} period: a key is {example}.")
 
 
