@@ -108,22 +108,23 @@ PID_TAG, HOST_TAG = "wellled/pid", "wellled/host"
 
 
 def ingest_periods(source: str, periods: list[str], *, publish: bool = False) -> int:
-    """Run ingest_<source> over the given periods (contiguous partition keys: one run), then optionally
+    """Run ingest_<source>_by_period over the given periods (contiguous partition keys: one run), then optionally
     build_and_publish, in this process. Landed periods are added as partition keys first."""
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
     settings.ensure_dagster_home()
     import dagster as dg
 
     from .definitions import defs
-    from .defs.partitions import PARTITIONS, RANGE_END, RANGE_START, check_period, landed_periods, sync_partitions
+    from .defs import partitions as parts
     from .sources.landing import SourceError
     from .summary import print_summary
 
     started = time.monotonic()
     try:
-        keys = periods or landed_periods(settings.landing_dir())[source]
+        landed = parts.landed_periods(settings.landing_dir())
+        keys = periods or landed[source]
         for key in keys:
-            check_period(source, key)
+            parts.check_period(source, key)
     except SourceError as error:
         print(f"wellled: {error}", file=sys.stderr)
         return 1
@@ -132,18 +133,19 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
         return 1
     with dg.DagsterInstance.get() as instance:
         _release_dead_runs(instance)
-        sync_partitions(instance)
-        name = PARTITIONS[source].name
+        for request in parts.new_partition_requests(landed, instance):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        name = parts.PARTITIONS[source].name
         # A requested period with no files left is a key too: its run removes that period's rows.
         instance.add_dynamic_partitions(name, [k for k in keys if not instance.has_dynamic_partition(name, k)])
-        ordered = PARTITIONS[source].get_partition_keys(dynamic_partitions_store=instance)
-        job = defs.resolve_job_def(f"ingest_{source}")
+        ordered = parts.PARTITIONS[source].get_partition_keys(dynamic_partitions_store=instance)
+        job = defs.resolve_job_def(parts.job_name(source))
         tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
         for block in _contiguous(ordered, set(keys)):
             print(f"Ingesting {source} period(s) {', '.join(block)} in one run", file=sys.stderr)
             result = job.execute_in_process(instance=instance, raise_on_error=False,
                                             run_config={"loggers": {"console": {}}},
-                                            tags={**tags, RANGE_START: block[0], RANGE_END: block[-1]})
+                                            tags={**tags, parts.RANGE_START: block[0], parts.RANGE_END: block[-1]})
             if not result.success:
                 print(f"wellled: ingest run {result.run_id} failed; nothing was published. See the log above or "
                       "the run in the Dagster UI.", file=sys.stderr)

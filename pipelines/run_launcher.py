@@ -55,7 +55,7 @@ def worker_pid(instance, run_id: str) -> int | None:
     records = instance.get_records_for_run(run_id, of_type=DagsterEventType.ENGINE_EVENT).records
     for record in reversed(records):
         entry = record.event_log_entry
-        if (entry.user_message or "").startswith("Started process for run"):
+        if (entry.message or entry.user_message or "").startswith("Started process for run"):
             pid = entry.dagster_event.engine_event_data.metadata.get("pid")
             return int(pid.value) if pid is not None else None
     return None

@@ -12,7 +12,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.definitions import defs
-from pipelines.defs.partitions import PARTITIONS, RANGE_END, RANGE_START
+from pipelines.defs.partitions import PARTITIONS, RANGE_END, RANGE_START, job_name
 from pipelines.defs.sensors import landing_files_sensor
 from pipelines.sample_data import generate
 from pipelines.sources.schemas import SOURCE_TABLES
@@ -39,7 +39,7 @@ def _raw(root: Path, table: str) -> pd.DataFrame:
 
 
 def _ingest(instance, source: str, first: str, last: str) -> dg.ExecuteInProcessResult:
-    job = defs.resolve_job_def(f"ingest_{source}")
+    job = defs.resolve_job_def(job_name(source))
     return job.execute_in_process(instance=instance, tags={RANGE_START: first, RANGE_END: last})
 
 
@@ -57,7 +57,7 @@ def test_ingesting_one_survey_year_replaces_only_that_years_raw_rows(landed):
             assert set(before[table]["survey_year"]) == {2023, 2024}, table
 
         time.sleep(1.1)  # _loaded_at has one-second resolution: a re-load of 2024 must show a new time
-        result = defs.resolve_job_def("ingest_staff_survey").execute_in_process(instance=instance,
+        result = defs.resolve_job_def("ingest_staff_survey_by_period").execute_in_process(instance=instance,
                                                                                 partition_key="2024")
         assert result.success
         for table in SURVEY_TABLES:
@@ -68,7 +68,7 @@ def test_ingesting_one_survey_year_replaces_only_that_years_raw_rows(landed):
 
         # The 2024 files withdrawn: its partition run empties 2024, and 2023 is still untouched.
         shutil.rmtree(landed / "landing" / "staff_survey" / "2024")
-        assert defs.resolve_job_def("ingest_staff_survey").execute_in_process(
+        assert defs.resolve_job_def("ingest_staff_survey_by_period").execute_in_process(
             instance=instance, partition_key="2024").success
         for table in SURVEY_TABLES:
             after = _raw(landed, table)
@@ -88,7 +88,7 @@ def test_a_backfill_across_two_years_runs_as_one_run(landed):
         instance.add_dynamic_partitions(PARTITIONS["wres"].name, ["2024", "2025"])
         result = _ingest(instance, "wres", "2024", "2025")
         assert result.success
-        runs = instance.get_runs(dg.RunsFilter(job_name="ingest_wres"))
+        runs = instance.get_runs(dg.RunsFilter(job_name="ingest_wres_by_period"))
         assert len(runs) == 1, "two years, one run"
         [event] = result.asset_materializations_for_node("ingest_wres_periods")
         assert event.metadata["periods_replaced"].value == "2024, 2025"
@@ -101,7 +101,7 @@ def test_wellled_ingest_adds_landed_periods_as_keys_and_ingests_them_in_one_run(
     with dg.DagsterInstance.from_config(str(landed / "dagster_home")) as instance:
         assert instance.get_dynamic_partitions(PARTITIONS["board"].name) == dates
         assert instance.get_dynamic_partitions(PARTITIONS["staff_survey"].name) == ["2023", "2024"]
-        [run] = instance.get_runs(dg.RunsFilter(job_name="ingest_board"))
+        [run] = instance.get_runs(dg.RunsFilter(job_name="ingest_board_by_period"))
         assert (run.tags[RANGE_START], run.tags[RANGE_END]) == (dates[0], dates[-1])
     assert {str(d) for d in _raw(landed, "board_registers")["as_at_date"].dt.date} == set(dates)
     assert "Nothing is published" in capsys.readouterr().err
@@ -154,7 +154,7 @@ def test_partitions_follow_each_source_period_and_build_and_publish_gates_before
     assert {s: PARTITIONS[s].name for s in PARTITIONS} == {
         "staff_survey": "staff_survey_survey_years", "wres": "wres_reporting_years", "board": "board_as_at_dates"}
     for source, partitions in PARTITIONS.items():
-        job = defs.resolve_job_def(f"ingest_{source}")
+        job = defs.resolve_job_def(job_name(source))
         assert job.partitions_def == partitions
     national = defs.resolve_job_def("national_refresh")
     assert national.partitions_def is None

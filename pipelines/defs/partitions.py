@@ -10,7 +10,7 @@ Why job partitions and not partitioned assets (measured on Dagster 1.13.27): a j
 different partitions definitions (`define_asset_job` refuses: "Selected assets must have the same partitions
 definitions"), so partitioning the raw assets would take them out of `national_refresh`, and a second set of
 partitioned assets would duplicate the raw tables. The raw assets therefore stay unpartitioned, and
-`national_refresh` ingests everything exactly as before. Each `ingest_<source>` job is partitioned by its
+`national_refresh` ingests everything exactly as before. Each `ingest_<source>_by_period` job is partitioned by its
 source's periods; its one step replaces only the selected periods' rows of the same raw tables and records
 materializations of those raw assets (metadata `periods_replaced`). A run over a partition range (tags
 `dagster/asset_partition_range_start` / `_end`, as `wellled ingest` launches) ingests several periods in
@@ -21,7 +21,6 @@ import datetime as dt
 
 import dagster as dg
 
-from .. import settings
 from ..sources.landing import _PERIOD_PATTERNS, SourceError, discover
 from ..sources.schemas import SOURCE_TABLES
 from .checks import mart_checks, raw_checks
@@ -59,13 +58,10 @@ def new_partition_requests(periods: dict[str, list[str]], instance: dg.DagsterIn
     return requests
 
 
-def sync_partitions(instance: dg.DagsterInstance, landing=None) -> dict[str, list[str]]:
-    """Add every landed period as a partition key of its source (the CLI's and the sensor's way in)."""
-    added = {}
-    for request in new_partition_requests(landed_periods(landing or settings.landing_dir()), instance):
-        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        added[request.partitions_def_name] = list(request.partition_keys)
-    return added
+def job_name(source: str) -> str:
+    """`ingest_<source>_by_period` (`ingest_<source>` is already the name of the national refresh's ingest step,
+    and Dagster wants op and job names distinct)."""
+    return f"ingest_{source}_by_period"
 
 
 def check_period(source: str, period: str) -> None:
@@ -95,8 +91,8 @@ def build_period_job(source: str) -> dg.JobDefinition:
             yield dg.AssetMaterialization(asset_key=raw_key(table), metadata=metadata,
                                           description=f"{source} period(s) {', '.join(periods)} replaced")
 
-    @dg.job(name=f"ingest_{source}", partitions_def=PARTITIONS[source], executor_def=dg.in_process_executor,
-            tags={REFRESH_TAG: f"ingest_{source}"},
+    @dg.job(name=job_name(source), partitions_def=PARTITIONS[source], executor_def=dg.in_process_executor,
+            tags={REFRESH_TAG: job_name(source)},
             description=f"Ingest {source} by {what}: one partition per landed period folder, added by the "
                         "landing sensor or `wellled ingest`. Replaces only the selected periods' raw rows. "
                         "Follow with `build_and_publish` to rebuild the marts and publish. A backfill from "
@@ -117,8 +113,9 @@ build_and_publish = dg.define_asset_job(
     selection=(dg.AssetSelection.assets(dbt_models, published_warehouse)
                | dg.AssetSelection.checks(*raw_checks, *mart_checks)),
     description="Build the dbt models, run every quality gate (raw tables included) and, when all blocking "
-                "gates pass, publish: the step after partitioned ingest runs (ingest_staff_survey, ingest_wres, "
-                "ingest_board). Ingests nothing. One at a time with national refreshes.",
+                "gates pass, publish: the step after partitioned ingest runs (ingest_staff_survey_by_period, "
+                "ingest_wres_by_period, ingest_board_by_period). Ingests nothing. One at a time with national "
+                "refreshes.",
     tags={REFRESH_TAG: "build_and_publish"},
     executor_def=dg.in_process_executor,
 )

@@ -5,7 +5,7 @@ the state held in its cursor, one digest per source period (`ods`, `staff_survey
 ...). A new, changed or removed file changes its period's digest and requests one `national_refresh`; an
 unchanged folder requests nothing. The cursor stays small however many files land (one entry per period,
 not per file), and every settled period it holds is added as a partition key of its source's partitioned
-ingest job (`ingest_staff_survey`, `ingest_wres`, `ingest_board`; see partitions.py).
+ingest job (`ingest_<source>_by_period`; see partitions.py).
 
 `run_failure_alerts` appends one JSON line per failed run to `<warehouse>/alerts/run_failures.jsonl` and,
 when `WELLLED_ALERT_WEBHOOK` is set, posts it there (Slack/Teams-style `{"text": ...}` plus the record).
@@ -147,7 +147,7 @@ def evaluate_landing(cursor: str | None, landing: Path, now: float | None = None
                 "(compared by SHA-256; an unchanged folder starts nothing). Files still being written "
                 f"(modified in the last {SETTLE_SECONDS}s) are waited for; a misplaced file starts nothing "
                 "and the tick says which file. Adds each landed period as a partition key of its source's "
-                "ingest job (ingest_staff_survey, ingest_wres, ingest_board).",
+                "ingest job (ingest_staff_survey_by_period, ingest_wres_by_period, ingest_board_by_period).",
 )
 def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     outcome, cursor = evaluate_landing(context.cursor, settings.landing_dir())
