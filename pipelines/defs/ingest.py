@@ -46,7 +46,7 @@ def ingest(context: dg.OpExecutionContext | dg.AssetExecutionContext, source: st
     """Load a source's landed files into its raw tables; return each table's materialization metadata.
 
     `periods=None` (the national refresh) replaces the whole source; a list of periods (a partitioned run of
-    `ingest_<source>`) replaces only those periods' rows, leaving every other period as it was.
+    `ingest_<source>_by_period`) replaces only those periods' rows, leaving every other period as it was.
     """
     landing = settings.landing_dir()
     tables = schemas.SOURCE_TABLES[source]
