@@ -3,6 +3,9 @@
     wellled sample --out DIR [--trusts N] [--years 2021-2024] [--seed S]
     wellled refresh            run the national_refresh job on the landing folder and publish
     wellled demo               sample data into the landing folder, then refresh
+    wellled ingest SOURCE [PERIOD ...] [--publish]
+                               replace only those periods of one source (a partitioned run), then
+                               optionally build and publish
     wellled publish --rollback make the previous publication current again
     wellled publish --list     list kept publications
     wellled docs [--out DIR]   write the dbt docs and GX Data Docs into one folder
@@ -29,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("refresh", help="run the national refresh on the landing folder and publish")
     demo = commands.add_parser("demo", help="generate sample data into the landing folder, then refresh")
     _sample_options(demo)
+    ingest = commands.add_parser("ingest", help="replace only some periods of one source (one partitioned run)")
+    ingest.add_argument("source", choices=("staff_survey", "wres", "board"))
+    ingest.add_argument("periods", nargs="*", help="period keys, e.g. 2023 2024 or 2024-03-31 (default: every "
+                                                   "period landed for the source)")
+    ingest.add_argument("--publish", action="store_true", help="then build, gate and publish (build_and_publish)")
     pub = commands.add_parser("publish", help="manage publications")
     group = pub.add_mutually_exclusive_group(required=True)
     group.add_argument("--rollback", action="store_true", help="make the previous publication current")
@@ -41,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         return _sample(args.out or settings.landing_dir(), args)
     if args.command == "refresh":
         return refresh()
+    if args.command == "ingest":
+        return ingest_periods(args.source, args.periods, publish=args.publish)
     if args.command == "demo":
         status = _sample(settings.landing_dir(), args)
         return status or refresh()
@@ -108,6 +118,74 @@ def refresh() -> int:
 
 
 PID_TAG, HOST_TAG = "wellled/pid", "wellled/host"
+
+
+def ingest_periods(source: str, periods: list[str], *, publish: bool = False) -> int:
+    """Run ingest_<source>_by_period over the given periods (contiguous partition keys: one run), then optionally
+    build_and_publish, in this process. Landed periods are added as partition keys first."""
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
+    settings.ensure_dagster_home()
+    import dagster as dg
+
+    from .definitions import defs
+    from .defs import partitions as parts
+    from .sources.landing import SourceError
+    from .summary import print_summary
+
+    started = time.monotonic()
+    try:
+        landed = parts.landed_periods(settings.landing_dir())
+        keys = periods or landed[source]
+        for key in keys:
+            parts.check_period(source, key)
+    except SourceError as error:
+        print(f"wellled: {error}", file=sys.stderr)
+        return 1
+    if not keys:
+        print(f"wellled: no {source} periods landed under {settings.landing_dir() / source}", file=sys.stderr)
+        return 1
+    with dg.DagsterInstance.get() as instance:
+        _release_dead_runs(instance)
+        for request in parts.new_partition_requests(landed, instance):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        name = parts.PARTITIONS[source].name
+        # A requested period with no files left is a key too: its run removes that period's rows.
+        instance.add_dynamic_partitions(name, [k for k in keys if not instance.has_dynamic_partition(name, k)])
+        ordered = parts.PARTITIONS[source].get_partition_keys(dynamic_partitions_store=instance)
+        job = defs.resolve_job_def(parts.job_name(source))
+        tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+        for block in _contiguous(ordered, set(keys)):
+            print(f"Ingesting {source} period(s) {', '.join(block)} in one run", file=sys.stderr)
+            result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                            run_config={"loggers": {"console": {}}},
+                                            tags={**tags, parts.RANGE_START: block[0], parts.RANGE_END: block[-1]})
+            if not result.success:
+                print(f"wellled: ingest run {result.run_id} failed; nothing was published. See the log above or "
+                      "the run in the Dagster UI.", file=sys.stderr)
+                return 1
+        if not publish:
+            print(f"Ingested {source} {', '.join(keys)} in {time.monotonic() - started:.1f}s. Nothing is published "
+                  "until build_and_publish runs (wellled ingest ... --publish, or the job in the UI).",
+                  file=sys.stderr)
+            return 0
+        result = defs.resolve_job_def("build_and_publish").execute_in_process(
+            instance=instance, raise_on_error=False, run_config={"loggers": {"console": {}}}, tags=tags)
+        return print_summary(result, instance, time.monotonic() - started)
+
+
+def _contiguous(ordered: list[str], wanted: set[str]) -> list[list[str]]:
+    """The wanted keys as runs of neighbours in the partition order (one run per block)."""
+    blocks: list[list[str]] = []
+    previous = None
+    for index, key in enumerate(ordered):
+        if key not in wanted:
+            continue
+        if previous is not None and previous == index - 1:
+            blocks[-1].append(key)
+        else:
+            blocks.append([key])
+        previous = index
+    return blocks
 
 
 def _release_dead_runs(instance) -> None:

@@ -8,6 +8,7 @@ from .defs.checks import mart_checks, raw_checks
 from .defs.dbt import dbt_models, dbt_resource
 from .defs.ingest import ingest_assets
 from .defs.jobs import national_refresh
+from .defs.partitions import build_and_publish, period_jobs
 from .defs.publish import published_warehouse
 from .defs.schedules import schedules
 from .defs.sensors import sensors
@@ -16,7 +17,7 @@ from .progress import progress_console
 defs = dg.Definitions(
     assets=[*ingest_assets, dbt_models, published_warehouse],
     asset_checks=[*raw_checks, *mart_checks],
-    jobs=[national_refresh],
+    jobs=[national_refresh, *period_jobs, build_and_publish],
     schedules=schedules,
     sensors=sensors,
     resources={"dbt": dbt_resource},

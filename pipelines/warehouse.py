@@ -83,6 +83,46 @@ class DuckDBWarehouse:
                 con.execute("rollback")
                 raise
 
+    def write_periods(self, source: str, periods: list[str], tables: dict[str, pd.DataFrame],
+                      files: list[dict]) -> None:
+        """Replace only the given periods' rows of a source's raw tables and landing_files, in one transaction.
+
+        A period's rows are those whose `_source_file` lies in its folder (`staff_survey/2024/...`), so every
+        other period's rows stay exactly as they were. Tables are created when missing; a table whose columns
+        differ from the schema is refused (a national refresh recreates it).
+        """
+        with connect(self.path) as con:
+            con.execute("begin transaction")
+            try:
+                con.execute(f"create schema if not exists {RAW}")
+                for table, frame in tables.items():
+                    cols = schemas.columns(table)
+                    con.execute(f"create table if not exists {RAW}.{table} ({_ddl(table)})")
+                    existing = [c for (c,) in con.execute(
+                        "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
+                        "order by column_index", [RAW, table]).fetchall()]
+                    _refuse_drift(table, existing)
+                    for period in periods:
+                        con.execute(f"delete from {RAW}.{table} where starts_with(_source_file, ?)",
+                                    [period_prefix(source, period)])
+                    if not frame.empty:
+                        con.register("incoming", frame[[c.name for c in cols]])
+                        select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
+                        con.execute(f"insert into {RAW}.{table} select {select} from incoming")
+                        con.unregister("incoming")
+                    pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
+                con.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files')})")
+                for period in periods:
+                    con.execute(f"delete from {RAW}.landing_files where source = ? and period = ?", [source, period])
+                if files:
+                    con.register("incoming", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
+                    con.execute(f"insert into {RAW}.landing_files select * from incoming")
+                    con.unregister("incoming")
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+
     def read_table(self, schema: str, table: str) -> pd.DataFrame:
         with connect(self.path, read_only=True) as con:
             return con.execute(f'select * from "{schema}"."{table}"').df()
@@ -130,6 +170,30 @@ class PostgresWarehouse:
                     self._copy(cur, table, frame)
                 cur.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files', PG_TYPES)})")
                 cur.execute(f"delete from {RAW}.landing_files where source = %s", [source])
+                self._copy(cur, "landing_files", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
+        finally:
+            con.close()
+
+    def write_periods(self, source: str, periods: list[str], tables: dict[str, pd.DataFrame],
+                      files: list[dict]) -> None:
+        """Replace only the given periods' rows (by `_source_file` folder) and landing_files rows, in one
+        transaction; every other period's rows stay as they were."""
+        con = self.connect()
+        try:
+            with con, con.cursor() as cur:
+                cur.execute(f"create schema if not exists {RAW}")
+                for table, frame in tables.items():
+                    cur.execute(f"create table if not exists {RAW}.{table} ({_ddl(table, PG_TYPES)})")
+                    cur.execute("select column_name from information_schema.columns where table_schema = %s and "
+                                "table_name = %s order by ordinal_position", [RAW, table])
+                    _refuse_drift(table, [c for (c,) in cur.fetchall()])
+                    for period in periods:
+                        cur.execute(f"delete from {RAW}.{table} where starts_with(_source_file, %s)",
+                                    [period_prefix(source, period)])
+                    self._copy(cur, table, frame)
+                cur.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files', PG_TYPES)})")
+                for period in periods:
+                    cur.execute(f"delete from {RAW}.landing_files where source = %s and period = %s", [source, period])
                 self._copy(cur, "landing_files", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
         finally:
             con.close()
@@ -182,6 +246,17 @@ class PostgresWarehouse:
                                "where table_schema = any(%s)", [list(schema_names)])
         return {(s, n): int(self.query(f'select count(*) as n from "{s}"."{n}"')["n"][0])
                 for s, n in relations.itertuples(index=False)}
+
+
+def period_prefix(source: str, period: str) -> str:
+    """The `_source_file` prefix of a period's rows: files sit in `<source>/<period>/` (SOURCES.md section 0)."""
+    return f"{source}/{period}/"
+
+
+def _refuse_drift(table: str, existing: list[str]) -> None:
+    if existing != schemas.column_names(table):
+        raise ValueError(f"raw.{table} has other columns than this version of wellled writes: a period cannot "
+                         "be replaced inside it. Run a national refresh (wellled refresh), which recreates it.")
 
 
 def pg_params(url: str) -> dict[str, str]:

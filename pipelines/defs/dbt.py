@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: staging, intermediate and mart models, seeds, and dbt tests as checks."""
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -48,12 +49,57 @@ class WellledTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return OWNERS
 
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check for a dbt test, described in words (it leaves the description empty)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=describe_test(manifest["nodes"][unique_id]))
+
     @staticmethod
     def _layer(props: Mapping[str, Any]) -> str:
         if props["resource_type"] == "seed":
             return "seeds"
         fqn = props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "models"
+
+
+def describe_test(test: Mapping[str, Any]) -> str:
+    """A readable description of a dbt test from its kind, column, model and arguments (or, for a singular
+    test, the comment at the top of its SQL), and whether it blocks."""
+    meta = test.get("test_metadata") or {}
+    kwargs = meta.get("kwargs") or {}
+    model = (test.get("attached_node") or next(iter(test.get("depends_on", {}).get("nodes", [])), "")).split(".")[-1]
+    column = f"`{kwargs.get('column_name') or test.get('column_name')}`"
+    kind = meta.get("name")
+    if kind == "not_null":
+        what = f"{column} of {model} is never null."
+    elif kind == "unique":
+        what = f"{column} of {model} is unique: one row per value."
+    elif kind == "unique_combination_of_columns":
+        what = f"({', '.join(kwargs.get('combination_of_columns', []))}) is the key of {model}: one row per value."
+    elif kind == "accepted_values":
+        values = ", ".join(str(v) for v in kwargs.get("values", []))
+        what = f"{column} of {model} is one of: {values[:300]}{'...' if len(values) > 300 else ''}."
+    elif kind == "accepted_range":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        bounds = (f"between {low} and {high}" if low is not None and high is not None
+                  else f"at least {low}" if low is not None else f"at most {high}")
+        what = f"{column} of {model} is {bounds}."
+    elif kind == "relationships":
+        target = re.sub(r"ref\(['\"]([^'\"]+)['\"]\)", r"\1", str(kwargs.get("to", "")))
+        what = f"every {column} of {model} exists in {target}.{kwargs.get('field')}."
+    elif kind:
+        args = ", ".join(f"{k}={v}" for k, v in kwargs.items() if k != "model")
+        what = f"{kind} on {model}" + (f" ({args[:300]})" if args else "") + "."
+    else:
+        comment = re.search(r"\{#(.*?)#\}", test.get("raw_code") or "", re.S)
+        what = " ".join(comment.group(1).split()) if comment else f"singular test tests/{test['name']}.sql."
+    severity = (test.get("config") or {}).get("severity") or "error"
+    effect = ("Blocking: a failure stops downstream models and the publication."
+              if severity.lower() == "error" else "Warning only: recorded and shown, does not block publication.")
+    return f"dbt test `{test['name']}`: {what} {effect}"
 
 
 translator = WellledTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

@@ -35,28 +35,49 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
         pool=BUILD_DB_POOL,
     )
     def _ingest(context: dg.AssetExecutionContext):
-        landing = settings.landing_dir()
-        try:
-            load = load_source(source, landing, log=context.log.info)
-        except SourceError as error:
-            # Bad input: a clear message, nothing written, the last publication untouched.
-            raise dg.Failure(description=f"{source} input refused: {error}",
-                             metadata={"file": error.file, "sheet": error.sheet or "", "row": error.row or 0,
-                                       "problem": error.problem}) from None
+        for table, metadata in ingest(context, source).items():
+            yield dg.MaterializeResult(asset_key=raw_key(table), metadata=metadata)
+
+    return _ingest
+
+
+def ingest(context: dg.OpExecutionContext | dg.AssetExecutionContext, source: str,
+           periods: list[str] | None = None) -> dict[str, dict]:
+    """Load a source's landed files into its raw tables; return each table's materialization metadata.
+
+    `periods=None` (the national refresh) replaces the whole source; a list of periods (a partitioned run of
+    `ingest_<source>_by_period`) replaces only those periods' rows, leaving every other period as it was.
+    """
+    landing = settings.landing_dir()
+    tables = schemas.SOURCE_TABLES[source]
+    try:
+        load = load_source(source, landing, periods=periods, log=context.log.info)
+    except SourceError as error:
+        # Bad input: a clear message, nothing written, the last publication untouched.
+        raise dg.Failure(description=f"{source} input refused: {error}",
+                         metadata={"file": error.file, "sheet": error.sheet or "", "row": error.row or 0,
+                                   "problem": error.problem}) from None
+    store = warehouse.current()
+    if periods is None:
         if load.absent:
             context.log.warning(f"Source '{source}' is absent: nothing under {landing / source}. "
                                 "Its raw tables are left empty and its gates will report 'skipped'.")
-        warehouse.current().write_source(source, {t: load.tables[t] for t in tables}, load.files)
-        for table in tables:
-            frame = load.tables[table]
-            yield dg.MaterializeResult(asset_key=raw_key(table), metadata={
-                "dagster/row_count": len(frame), "source_absent": load.absent,
-                "files": dg.MetadataValue.md("\n".join(f"- `{f['path']}` ({f['file_kind']}, {f['rows']} rows, "
-                                                       f"sha256 {f['sha256'][:12]})" for f in load.files)
-                                             or "_no files landed_"),
-                "preview": preview(frame)})
-
-    return _ingest
+        store.write_source(source, {t: load.tables[t] for t in tables}, load.files)
+    else:
+        empty = sorted(set(periods) - {f["period"] for f in load.files})
+        if empty:
+            context.log.warning(f"No {source} files landed for {', '.join(empty)}: "
+                                "those periods' raw rows are removed.")
+        store.write_periods(source, list(periods), {t: load.tables[t] for t in tables}, load.files)
+    files_md = dg.MetadataValue.md("\n".join(f"- `{f['path']}` ({f['file_kind']}, {f['rows']} rows, "
+                                             f"sha256 {f['sha256'][:12]})" for f in load.files)
+                                   or "_no files landed_")
+    loaded_periods = sorted({f["period"] for f in load.files if f["period"]})
+    return {table: {"dagster/row_count": len(load.tables[table]), "source_absent": load.absent,
+                    "periods_loaded": ", ".join(loaded_periods) or "none",
+                    "periods_replaced": "all (whole source)" if periods is None else ", ".join(periods),
+                    "files": files_md, "preview": preview(load.tables[table])}
+            for table in tables}
 
 
 ingest_assets = [build_ingest_asset(source) for source in settings.SOURCES]

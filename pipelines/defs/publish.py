@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from .. import publish, warehouse
+from .. import publish, settings, warehouse
 from .common import BUILD_DB_POOL, OWNERS
 from .dbt import dbt_models
 
@@ -20,6 +20,17 @@ MART_KEYS = sorted((k for k in dbt_models.keys if k.path[0] == "marts"), key=lam
                 "Parquet copies of every mart, made current at <warehouse>/published/wellled.duckdb by one "
                 "atomic swap. Runs only when every blocking quality gate upstream passed; otherwise the "
                 "previous publication stays live.",
+    metadata={
+        "published_file": dg.MetadataValue.path(str(settings.published_db_path())),
+        "versions": f"{settings.published_dir() / 'versions'}/wellled_<version>.duckdb and "
+                    "wellled_<version>_parquet/ (on PostgreSQL: schema `published`, kept ones `published_v<version>`)",
+        "versions_kept": settings.PUBLISHED_VERSIONS_KEPT,
+        "rollback": "`wellled publish --list` shows the current and kept versions; `wellled publish --rollback` "
+                    "makes the previous one current again in one atomic swap (DuckDB and PostgreSQL).",
+        "bi_access": "Open the published file read-only (never the build file); reconnect to see a new publication. "
+                     "PostgreSQL: the read-only role `wellled_reader`, schema `published`.",
+        "engine": "duckdb, or postgres when WELLLED_WAREHOUSE_URL is set",
+    },
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     gates = publish.read_gates(context.run.run_id)
@@ -37,4 +48,7 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
                                       + "\n".join(f"| `{t}` | {n} |" for t, n in result.tables.items())),
         "dagster/row_count": sum(result.tables.values()),
         "gates_skipped_absent_source": ", ".join(absent) or "none",
+        "gates_passed": sum(g["status"] == "passed" for g in gates),
+        "gates_with_warnings": ", ".join(g["suite"] for g in gates if g["status"] == "warning") or "none",
+        "rollback": "wellled publish --rollback",
     })

@@ -4,7 +4,8 @@
 the state held in its cursor, one digest per source period (`ods`, `staff_survey/2024`, `board/2024-03-31`,
 ...). A new, changed or removed file changes its period's digest and requests one `national_refresh`; an
 unchanged folder requests nothing. The cursor stays small however many files land (one entry per period,
-not per file), and its periods are the keys per-source partitioned jobs will use.
+not per file), and every settled period it holds is added as a partition key of its source's partitioned
+ingest job (`ingest_<source>_by_period`; see partitions.py).
 
 `run_failure_alerts` appends one JSON line per failed run to `<warehouse>/alerts/run_failures.jsonl` and,
 when `WELLLED_ALERT_WEBHOOK` is set, posts it there (Slack/Teams-style `{"text": ...}` plus the record).
@@ -28,6 +29,7 @@ import dagster as dg
 from .. import settings
 from ..sources.landing import LandedFile, SourceError, discover
 from .jobs import national_refresh
+from .partitions import PARTITIONS, new_partition_requests
 
 CURSOR_VERSION = 1
 # A file modified this recently may still be being copied in: wait for the next tick before hashing it in.
@@ -144,16 +146,33 @@ def evaluate_landing(cursor: str | None, landing: Path, now: float | None = None
     description="Starts a national refresh when a file in the landing folder is new, changed or removed "
                 "(compared by SHA-256; an unchanged folder starts nothing). Files still being written "
                 f"(modified in the last {SETTLE_SECONDS}s) are waited for; a misplaced file starts nothing "
-                "and the tick says which file.",
+                "and the tick says which file. Adds each landed period as a partition key of its source's "
+                "ingest job (ingest_staff_survey_by_period, ingest_wres_by_period, ingest_board_by_period).",
 )
 def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     outcome, cursor = evaluate_landing(context.cursor, settings.landing_dir())
+    # Every settled landed period becomes a partition key of its source's ingest job (never removed).
+    partitions = new_partition_requests(periods_in_state(read_cursor(cursor or context.cursor)[1]),
+                                        context.instance)
+    for request in partitions:
+        context.log.info(f"Adding partitions {', '.join(request.partition_keys)} to {request.partitions_def_name}")
     if isinstance(outcome, dg.SkipReason):
-        if cursor is not None:
-            return dg.SensorResult(skip_reason=outcome, cursor=cursor)
+        if cursor is not None or partitions:
+            return dg.SensorResult(skip_reason=outcome, cursor=cursor or context.cursor,
+                                   dynamic_partitions_requests=partitions)
         return outcome
     context.log.info(f"Requesting national_refresh: {outcome.tags['wellled/landing_changes']}")
-    return dg.SensorResult(run_requests=[outcome], cursor=cursor)
+    return dg.SensorResult(run_requests=[outcome], cursor=cursor, dynamic_partitions_requests=partitions)
+
+
+def periods_in_state(state: dict[str, str]) -> dict[str, list[str]]:
+    """Partitioned sources' period keys from a landing state (`staff_survey/2024` -> staff_survey: 2024)."""
+    found: dict[str, list[str]] = {source: [] for source in PARTITIONS}
+    for key in state:
+        source, _, period = key.partition("/")
+        if period and source in found:
+            found[source].append(period)
+    return {source: sorted(keys) for source, keys in found.items()}
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,12 +28,17 @@ class SourceLoad:
         return not self.files
 
 
-def load_source(source: str, landing: Path, *, log: Callable[[str], None] = lambda _: None) -> SourceLoad:
-    """Parse every landed file of a source. Raises SourceError (file, sheet, row, rule) on bad input."""
+def load_source(source: str, landing: Path, *, periods: Collection[str] | None = None,
+                log: Callable[[str], None] = lambda _: None) -> SourceLoad:
+    """Parse every landed file of a source (or only those of `periods`, e.g. {"2024"}: a partitioned ingest).
+    Raises SourceError (file, sheet, row, rule) on bad input."""
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     rows: dict[str, list[pd.DataFrame]] = {t: [] for t in schemas.SOURCE_TABLES[source]}
     files, keyed = [], {}
-    for file in discover(landing, source):
+    landed = discover(landing, source)
+    if periods is not None:
+        landed = [f for f in landed if f.period in set(periods)]
+    for file in landed:
         kind, per_table = _parse(file, keyed)
         count = 0
         for table, frame in per_table.items():

@@ -1,0 +1,121 @@
+"""Per-source partitioned ingest jobs, and the unpartitioned build-and-publish job that follows them.
+
+Partitions (dynamic, one key per landed period folder, SOURCES.md section 0):
+
+- `staff_survey_survey_years`: `2023`, `2024`, ... (survey year)
+- `wres_reporting_years`: `2024`, ... (reporting year of the 31 March snapshot)
+- `board_as_at_dates`: `2024-03-31`, ... (as-at quarter end)
+
+Why job partitions and not partitioned assets (measured on Dagster 1.13.27): a job cannot hold assets with
+different partitions definitions (`define_asset_job` refuses: "Selected assets must have the same partitions
+definitions"), so partitioning the raw assets would take them out of `national_refresh`, and a second set of
+partitioned assets would duplicate the raw tables. The raw assets therefore stay unpartitioned, and
+`national_refresh` ingests everything exactly as before. Each `ingest_<source>_by_period` job is partitioned by its
+source's periods; its one step replaces only the selected periods' rows of the same raw tables and records
+materializations of those raw assets (metadata `periods_replaced`). A run over a partition range (tags
+`dagster/asset_partition_range_start` / `_end`, as `wellled ingest` launches) ingests several periods in
+one run. `build_and_publish` then runs dbt, every gate (raw gates included) and the publication.
+"""
+
+import datetime as dt
+
+import dagster as dg
+
+from ..sources.landing import _PERIOD_PATTERNS, SourceError, discover
+from ..sources.schemas import SOURCE_TABLES
+from .checks import mart_checks, raw_checks
+from .common import BUILD_DB_POOL, raw_key
+from .dbt import dbt_models
+from .ingest import ingest
+from .jobs import REFRESH_TAG
+from .publish import published_warehouse
+
+# Source -> (what a key is, name of its dynamic partitions definition).
+PERIODS = {
+    "staff_survey": ("survey year, e.g. 2024", "staff_survey_survey_years"),
+    "wres": ("reporting year, e.g. 2024", "wres_reporting_years"),
+    "board": ("as-at quarter end, e.g. 2024-03-31", "board_as_at_dates"),
+}
+PARTITIONS = {source: dg.DynamicPartitionsDefinition(name=name) for source, (_, name) in PERIODS.items()}
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+
+def landed_periods(landing) -> dict[str, list[str]]:
+    """The period keys found in the landing folder, per partitioned source (raises SourceError on a misplaced
+    file, as discover does)."""
+    return {source: sorted({f.period for f in discover(landing, source) if f.period}) for source in PERIODS}
+
+
+def new_partition_requests(periods: dict[str, list[str]], instance: dg.DagsterInstance
+                           ) -> list[dg.AddDynamicPartitionsRequest]:
+    """Requests adding the landed periods not yet partition keys (keys are never removed: history stays)."""
+    requests = []
+    for source, keys in periods.items():
+        name = PARTITIONS[source].name
+        missing = [k for k in keys if not instance.has_dynamic_partition(name, k)]
+        if missing:
+            requests.append(dg.AddDynamicPartitionsRequest(partitions_def_name=name, partition_keys=missing))
+    return requests
+
+
+def job_name(source: str) -> str:
+    """`ingest_<source>_by_period` (`ingest_<source>` is already the name of the national refresh's ingest step,
+    and Dagster wants op and job names distinct)."""
+    return f"ingest_{source}_by_period"
+
+
+def check_period(source: str, period: str) -> None:
+    """Refuse a partition key that cannot be a period folder of the source (a year, or a real date)."""
+    pattern, example = _PERIOD_PATTERNS[source]
+    try:
+        valid = bool(pattern.match(period)) and (source != "board" or bool(dt.date.fromisoformat(period)))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise SourceError(f"{source}/{period}", f"'{period}' is not a {source} period: a key is {example}.")
+
+
+def build_period_job(source: str) -> dg.JobDefinition:
+    what, name = PERIODS[source]
+    tables = ", ".join(f"raw.{t}" for t in SOURCE_TABLES[source])
+
+    @dg.op(name=f"ingest_{source}_periods", pool=BUILD_DB_POOL, out=dg.Out(dg.Nothing),
+           description=f"Replace the rows of the selected {source} periods ({what}) in {tables}; other "
+                       "periods are untouched. Records a materialization of each raw table.")
+    def _ingest_periods(context: dg.OpExecutionContext):
+        periods = list(context.partition_keys)
+        for period in periods:
+            check_period(source, period)
+        context.log.info(f"Replacing {source} period(s) {', '.join(periods)}")
+        for table, metadata in ingest(context, source, periods).items():
+            yield dg.AssetMaterialization(asset_key=raw_key(table), metadata=metadata,
+                                          description=f"{source} period(s) {', '.join(periods)} replaced")
+
+    @dg.job(name=job_name(source), partitions_def=PARTITIONS[source], executor_def=dg.in_process_executor,
+            tags={REFRESH_TAG: job_name(source)},
+            description=f"Ingest {source} by {what}: one partition per landed period folder, added by the "
+                        "landing sensor or `wellled ingest`. Replaces only the selected periods' raw rows. "
+                        "Follow with `build_and_publish` to rebuild the marts and publish. A backfill from "
+                        "this page runs one period per run (queued one at a time); `wellled ingest` runs a "
+                        "range in one run.")
+    def _job():
+        _ingest_periods()
+
+    return _job
+
+
+period_jobs = [build_period_job(source) for source in PERIODS]
+
+# dbt (with its tests), every Great Expectations gate (on the raw tables too, which this job reads but does
+# not write) and the publication: what national_refresh does after ingest.
+build_and_publish = dg.define_asset_job(
+    "build_and_publish",
+    selection=(dg.AssetSelection.assets(dbt_models, published_warehouse)
+               | dg.AssetSelection.checks(*raw_checks, *mart_checks)),
+    description="Build the dbt models, run every quality gate (raw tables included) and, when all blocking "
+                "gates pass, publish: the step after partitioned ingest runs (ingest_staff_survey_by_period, "
+                "ingest_wres_by_period, ingest_board_by_period). Ingests nothing. One at a time with national "
+                "refreshes.",
+    tags={REFRESH_TAG: "build_and_publish"},
+    executor_def=dg.in_process_executor,
+)

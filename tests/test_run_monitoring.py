@@ -1,0 +1,142 @@
+"""Run monitoring: a run whose worker died is failed by the daemon's monitor and its pool slot is freed."""
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import dagster as dg
+import pytest
+import yaml
+from dagster._core.events import EngineEventData
+from dagster._core.launcher import DefaultRunLauncher
+from dagster._core.test_utils import create_run_for_test
+from dagster._daemon.monitoring.concurrency import execute_concurrency_slots_iteration
+from dagster._daemon.monitoring.run_monitoring import monitor_started_run
+
+from pipelines.defs.common import BUILD_DB_POOL
+from pipelines.run_launcher import WORKER_HOST_TAG, WellledRunLauncher
+
+ROOT = Path(__file__).resolve().parents[1]
+LOG = logging.getLogger("test_run_monitoring")
+
+
+def _instance_home(tmp_path: Path, name: str = "dagster.yaml", free_after: int = 1) -> Path:
+    config = yaml.safe_load((ROOT / "dagster_home" / name).read_text())
+    config["run_monitoring"]["free_slots_after_run_end_seconds"] = free_after  # the test cannot wait 30 s
+    (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(config))
+    return tmp_path
+
+
+def _started_run(instance, pid: int, *, on_this_host: bool = True) -> dg.DagsterRun:
+    tags = {WORKER_HOST_TAG: socket.gethostname()} if on_this_host else {}
+    run = create_run_for_test(instance, job_name="national_refresh", status=dg.DagsterRunStatus.STARTED, tags=tags)
+    instance.report_engine_event(f"Started process for run (pid: {pid}).", run, EngineEventData.in_process(pid))
+    return run
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _monitor(instance, run: dg.DagsterRun) -> dg.DagsterRunStatus:
+    record = instance.get_run_records(dg.RunsFilter(run_ids=[run.run_id]))[0]
+    monitor_started_run(instance, None, record, LOG)
+    return instance.get_run_by_id(run.run_id).status
+
+
+def test_instance_config_enables_run_monitoring_with_a_launcher_that_checks_workers(tmp_path):
+    for name in ("dagster.yaml", "dagster.postgres.yaml"):
+        config = yaml.safe_load((ROOT / "dagster_home" / name).read_text())
+        assert config["run_monitoring"]["enabled"] is True, name
+        assert config["run_monitoring"]["free_slots_after_run_end_seconds"] > 0, name
+        assert config["run_launcher"]["class"] == "WellledRunLauncher", name
+        assert config["concurrency"]["pools"]["default_limit"] == 1, name
+    # Dagster's own launcher cannot tell a dead worker: monitoring alone would leave the run STARTED for ever.
+    assert not DefaultRunLauncher().supports_check_run_worker_health
+    with dg.DagsterInstance.from_config(str(_instance_home(tmp_path))) as instance:  # validates the file
+        assert isinstance(instance.run_launcher, WellledRunLauncher)
+        assert instance.run_launcher.supports_check_run_worker_health
+        assert instance.run_monitoring_enabled
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
+
+
+def test_a_run_whose_worker_died_is_failed_and_its_pool_slot_freed(tmp_path):
+    with dg.DagsterInstance.from_config(str(_instance_home(tmp_path))) as instance:
+        storage = instance.event_log_storage
+        storage.initialize_concurrency_limit_to_default(BUILD_DB_POOL)
+        dead = _started_run(instance, _dead_pid())
+        assert storage.claim_concurrency_slot(BUILD_DB_POOL, dead.run_id, "dbt_models").is_claimed
+        waiting = create_run_for_test(instance, job_name="national_refresh", status=dg.DagsterRunStatus.STARTED)
+        assert not storage.claim_concurrency_slot(BUILD_DB_POOL, waiting.run_id, "ingest_ods").is_claimed
+
+        assert _monitor(instance, dead) == dg.DagsterRunStatus.FAILURE
+        time.sleep(1.5)  # free_slots_after_run_end_seconds
+        list(execute_concurrency_slots_iteration(SimpleNamespace(instance=instance), LOG))
+        assert storage.get_concurrency_info(BUILD_DB_POOL).claimed_slots == []
+        assert storage.claim_concurrency_slot(BUILD_DB_POOL, waiting.run_id, "ingest_ods").is_claimed
+        failure = instance.get_records_for_run(dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records
+        assert "is gone" in failure[-1].event_log_entry.message
+
+
+def test_live_workers_and_workers_on_other_hosts_are_left_running(tmp_path):
+    with dg.DagsterInstance.from_config(str(_instance_home(tmp_path))) as instance:
+        assert _monitor(instance, _started_run(instance, os.getpid())) == dg.DagsterRunStatus.STARTED
+        # A worker this host cannot see (a remote code server): never failed on a guess.
+        elsewhere = _started_run(instance, _dead_pid(), on_this_host=False)
+        assert _monitor(instance, elsewhere) == dg.DagsterRunStatus.STARTED
+
+
+@pytest.mark.integration
+def test_a_ui_run_whose_worker_and_code_server_are_killed_is_failed_and_frees_the_pool(tmp_path, monkeypatch):
+    """Through `dagster dev` with the project's dagster.yaml: SIGKILL the run worker and its code server (so
+    nothing but run monitoring can notice). Measured with Dagster's default launcher instead: the run stayed
+    STARTED and kept the pool slot for as long as we waited (100 s)."""
+    from test_ui_e2e import LAUNCH, Ui
+
+    from pipelines.run_launcher import worker_pid
+    from pipelines.sample_data import generate
+
+    generate(tmp_path / "landing", trusts=5, years=(2024,), seed=7)
+    (tmp_path / "dagster_home").mkdir()
+    (tmp_path / "dagster_home" / "dagster.yaml").write_text((ROOT / "dagster_home" / "dagster.yaml").read_text())
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    ui = Ui(tmp_path, webhook="")
+    try:
+        location, repository = ui.wait_for_job("national_refresh")
+        launched = ui.query(LAUNCH, {"params": {"selector": {"repositoryLocationName": location,
+                                                             "repositoryName": repository,
+                                                             "jobName": "national_refresh"},
+                                                "runConfigData": {}}})["launchRun"]
+        run_id = launched["run"]["runId"]
+        with dg.DagsterInstance.get() as instance:
+            slots = instance.event_log_storage.get_concurrency_info
+            pid = _wait(lambda: worker_pid(instance, run_id), 180)
+            assert _wait(lambda: slots(BUILD_DB_POOL).claimed_slots, 180), "the run never took the pool slot"
+            with open(f"/proc/{pid}/stat") as stat:
+                code_server = int(stat.read().rsplit(")", 1)[1].split()[1])
+            os.kill(code_server, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
+            assert _wait(lambda: instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE, 120)
+            assert _wait(lambda: not slots(BUILD_DB_POOL).claimed_slots, 120), "the dead run kept its pool slot"
+            failure = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records
+            assert f"run worker process {pid} is gone" in failure[-1].event_log_entry.message
+    finally:
+        ui.stop()
+
+
+def _wait(condition, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(1)
+    return None
