@@ -201,9 +201,9 @@ combined as (
         count(*) as source_rows,
         case
             when count(*) = 1 then max(value)
-            -- Rounded so that the order in which predecessors are summed cannot change the result.
+            -- Summed as decimals (exact), so the order predecessors are added in cannot change the result.
             when count(value) = count(*) and count(base_n) = count(*) and sum(base_n) > 0
-                then cast(round(cast(sum(value * base_n) / sum(base_n) as decimal(38, 12)), 10) as {{ type_double() }})
+                then cast(sum(cast(value * base_n as decimal(38, 12))) / sum(base_n) as {{ type_double() }})
         end as value,
         case when count(*) = 1 or count(base_n) = count(*) then sum(base_n) end as base_n,
         case when count(*) = 1 then max(ci_lower) end as ci_lower,

@@ -98,10 +98,12 @@ scope_stats as (
         percentile_cont(0.25) within group (order by value) as benchmark_p25,
         percentile_cont(0.5) within group (order by value) as benchmark_median,
         percentile_cont(0.75) within group (order by value) as benchmark_p75,
-        {{ safe_divide(
-            'sum(case when is_funnel_row then value * base_n end) / 100',
+        -- Summed as decimals: exact, so the result does not depend on the order parallel threads add rows in
+        -- (a floating-point sum does, and identical refreshes must publish identical limits and flags).
+        cast({{ safe_divide(
+            'sum(case when is_funnel_row then cast(value * base_n as decimal(38, 12)) end) / 100',
             'sum(case when is_funnel_row then base_n end)'
-        ) }} as pooled_proportion
+        ) }} as {{ type_double() }}) as pooled_proportion
 
     from scoped
     group by comparator_level, comparator_code, period, indicator_code
@@ -153,7 +155,8 @@ overdispersion as (
         scoped_z.comparator_code,
         scoped_z.period,
         scoped_z.indicator_code,
-        avg(power(least(greatest(scoped_z.z_score, z_bounds.z_p10), z_bounds.z_p90), 2)) as phi_estimate
+        cast(avg(cast(power(least(greatest(scoped_z.z_score, z_bounds.z_p10), z_bounds.z_p90), 2) as decimal(38, 12)))
+            as {{ type_double() }}) as phi_estimate
 
     from scoped_z
     inner join z_bounds
@@ -168,8 +171,6 @@ overdispersion as (
 
 comparators as (
 
-    -- Rounded to 12 decimals: sums over many organisations depend on the order floating-point addition
-    -- meets them, and identical refreshes must publish identical limits and flags.
     select
         scope_stats.comparator_level,
         scope_stats.comparator_code,
@@ -179,13 +180,9 @@ comparators as (
         scope_stats.benchmark_p25,
         scope_stats.benchmark_median,
         scope_stats.benchmark_p75,
-        cast(round(cast(scope_stats.pooled_proportion as decimal(38, 12)), 12) as {{ type_double() }})
-            as pooled_proportion,
-        cast(round(cast(overdispersion.phi_estimate as decimal(38, 12)), 12) as {{ type_double() }})
-            as phi_estimate,
-        greatest(1, coalesce(
-            cast(round(cast(overdispersion.phi_estimate as decimal(38, 12)), 12) as {{ type_double() }}), 1
-        )) as phi
+        scope_stats.pooled_proportion,
+        overdispersion.phi_estimate,
+        greatest(1, coalesce(overdispersion.phi_estimate, 1)) as phi
 
     from scope_stats
     left join overdispersion
