@@ -27,7 +27,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check pipelines tests
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
