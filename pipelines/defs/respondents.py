@@ -5,7 +5,6 @@ year and organisation (counts, bad codes, answer-code range) and draws a reservo
 without their protected characteristics; GX validates those two small frames.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

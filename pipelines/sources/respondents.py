@@ -177,30 +177,60 @@ def _first_line(error: Exception) -> str:
 
 
 # --- the gate's inputs, computed by the engine ---------------------------------------------------------
+@cache
+def answer_code_limits() -> dict[str, int]:
+    """Largest answer code of each question column: its response scale's options (60 for nominal questions)."""
+    seeds = schemas.CROSSWALK_SEED.parent
+    with (seeds / "staff_survey_response_scales.csv").open(encoding="utf-8") as handle:
+        scales: dict[str, int] = {}
+        for row in csv.DictReader(handle):
+            scales[row["response_scale"]] = max(scales.get(row["response_scale"], 0), int(row["option_order"]))
+    out: dict[str, int] = {}
+    with schemas.CROSSWALK_SEED.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            scale = row["response_scale"]
+            top = scales.get(scale, 1 if scale == "multi_response" else 60)
+            out[row["question_code"].lower()] = max(out.get(row["question_code"].lower(), 0), top)
+    return out
+
+
 def profile_sql(table: str = f"raw.{TABLE}") -> str:
-    """One row per file, year and organisation: counts the gate checks (no respondent-level values)."""
+    """One row per file, year and organisation: counts the gate checks (no respondent-level values).
+
+    Per-column minima and maxima are cheap for the engine; whether each lies within its question's scale is
+    decided on the few aggregated rows.
+    """
     questions = [c.name for c in schemas.columns(TABLE) if c.name.startswith("q")]
+    limits = answer_code_limits()
     answered = " + ".join(f'count("{q}")' for q in questions)
-    lowest = ", ".join(f'min("{q}")' for q in questions)
-    highest = ", ".join(f'max("{q}")' for q in questions)
+    extremes = ", ".join(f'min("{q}") as "lo_{q}", max("{q}") as "hi_{q}"' for q in questions)
+    lowest = ", ".join(f'"lo_{q}"' for q in questions)
+    out_of_scale = " + ".join(f'(case when "lo_{q}" < 1 or "hi_{q}" > {limits.get(q, 60)} then 1 else 0 end)'
+                              for q in questions)
     return f"""
-        select _source_file as source_file, survey_year, org_code,
-               count(*) as respondents,
-               count(distinct respondent_id) as distinct_respondent_ids,
-               count(*) - count(respondent_id) as missing_respondent_ids,
-               count(*) filter (where ethnicity_group not in ('white', 'bme', 'not_stated')
-                                or ethnicity_group is null) as bad_ethnicity_groups,
-               count(*) filter (where gender not in ('female', 'male', 'non_binary', 'self_describe', 'not_stated')
-                                or gender is null) as bad_genders,
-               count(*) filter (where disability not in ('yes', 'no', 'not_stated')
-                                or disability is null) as bad_disabilities,
-               count(*) filter (where occupation_group not in {_OCCUPATIONS}) as bad_occupation_groups,
-               cast({answered} as bigint) as answers,
-               cast(least({lowest}) as integer) as min_answer_code,
-               cast(greatest({highest}) as integer) as max_answer_code,
-               cast(count(occupation_group) as double) / count(*) as occupation_stated_share
-        from {table}
-        group by _source_file, survey_year, org_code
+        with per_org as (
+            select _source_file, survey_year, org_code,
+                   count(*) as respondents,
+                   count(distinct respondent_id) as distinct_respondent_ids,
+                   count(*) - count(respondent_id) as missing_respondent_ids,
+                   count(*) filter (where ethnicity_group not in ('white', 'bme', 'not_stated')
+                                    or ethnicity_group is null) as bad_ethnicity_groups,
+                   count(*) filter (where gender not in ('female', 'male', 'non_binary', 'self_describe',
+                                    'not_stated') or gender is null) as bad_genders,
+                   count(*) filter (where disability not in ('yes', 'no', 'not_stated')
+                                    or disability is null) as bad_disabilities,
+                   count(*) filter (where occupation_group not in {_OCCUPATIONS}) as bad_occupation_groups,
+                   cast({answered} as bigint) as answers,
+                   cast(count(occupation_group) as double) / count(*) as occupation_stated_share,
+                   {extremes}
+            from {table}
+            group by _source_file, survey_year, org_code
+        )
+        select _source_file as source_file, survey_year, org_code, respondents, distinct_respondent_ids,
+               missing_respondent_ids, bad_ethnicity_groups, bad_genders, bad_disabilities, bad_occupation_groups,
+               answers, cast(least({lowest}) as integer) as min_answer_code,
+               cast({out_of_scale} as integer) as questions_out_of_scale, occupation_stated_share
+        from per_org
         order by survey_year, org_code
     """
 
