@@ -10,8 +10,8 @@ import dagster as dg
 import pandas as pd
 
 from .. import quality, settings, warehouse
-from ..sources import schemas
 from ..sources import respondents as src
+from ..sources import schemas
 from ..sources.landing import SourceError
 from ..warehouse import PG_TYPES, PostgresWarehouse, _ddl
 from .checks import _result
