@@ -9,7 +9,7 @@ from .defs.dbt import dbt_models, dbt_resource
 from .defs.ingest import ingest_assets
 from .defs.jobs import national_refresh
 from .defs.publish import published_warehouse
-from .defs.respondents import respondent_assets, respondent_checks
+from .defs.respondents import respondent_assets, respondent_checks, respondent_refresh
 from .defs.schedules import schedules
 from .defs.sensors import sensors
 from .progress import progress_console
@@ -17,7 +17,7 @@ from .progress import progress_console
 defs = dg.Definitions(
     assets=[*ingest_assets, *respondent_assets, dbt_models, published_warehouse],
     asset_checks=[*raw_checks, *respondent_checks, *mart_checks],
-    jobs=[national_refresh],
+    jobs=[national_refresh, respondent_refresh],
     schedules=schedules,
     sensors=sensors,
     resources={"dbt": dbt_resource},

@@ -85,6 +85,7 @@ def _build(db: Path, landing: Path, tmp: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [DBT_EXECUTABLE, "build", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir",
          str(settings.DBT_PROJECT_DIR), "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),
+         "--indirect-selection", "cautious",
          "--select", "+fct_staff_survey_respondent_scores", "+fct_staff_survey_respondent_wres"],
         env=env, capture_output=True, text=True, check=False)
 

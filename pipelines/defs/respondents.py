@@ -56,6 +56,10 @@ def ingest_respondents(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         con.execute("begin transaction")
         try:
             loaded = src.load(con, files, log=context.log.info)
+            # Every raw table exists (empty until its source is ingested), so the respondent job alone can
+            # build the models it needs (occupation weighting reads the organisational results).
+            for table in schemas.RAW_TABLES:
+                con.execute(f"create table if not exists raw.{table} ({_ddl(table)})")
             con.execute(f"create table if not exists raw.landing_files ({_ddl('landing_files')})")
             con.execute("delete from raw.landing_files where source = ?", [src.SOURCE])
             for f in loaded.files:
@@ -127,4 +131,18 @@ def _gate(suite: str, what: str) -> dg.AssetChecksDefinition:
 
 
 respondent_assets = [ingest_respondents]
+
+_respondents = dg.AssetSelection.assets(raw_key(src.TABLE))
+_downstream = _respondents.downstream()
+_models = _downstream - dg.AssetSelection.groups("publication")
+# The respondent data, the dbt models built from it (with the seeds and staging models they read, but no
+# other source's ingest), their gates, and the publication.
+respondent_refresh = dg.define_asset_job(
+    "respondent_refresh",
+    selection=(_models.upstream() - (dg.AssetSelection.groups("sources") - _respondents)) | _downstream,
+    description="Ingest respondent-level survey data, score it in the warehouse, gate it and publish. The other "
+                "sources keep what the last national refresh loaded.",
+    tags={"wellled/build_warehouse": "respondent_refresh"},
+    executor_def=dg.in_process_executor,
+)
 respondent_checks = [_gate(s, w) for s, w in GATE_SUITES.items()]
