@@ -41,13 +41,16 @@ def scoring() -> tuple[dict[str, list[str]], dict[str, dict[int, tuple[str, dict
 def floor(out: str, memory_limit: str, files: list[str]) -> None:
     import duckdb
 
+    import pyarrow.parquet as pq
+
     measures, items = scoring()
+    present = {name.lower() for f in files for name in pq.read_schema(f).names}  # file metadata only
     item_sql = {}
     for qid, by_year in items.items():
         whens = " ".join(f"when survey_year = {y} then (case \"{col}\" " + " ".join(
             f"when {code} then {score}" for code, score in sorted(opts.items())) + " end)"
-            for y, (col, opts) in sorted(by_year.items()))
-        item_sql[qid] = f"cast(case {whens} end as double)"
+            for y, (col, opts) in sorted(by_year.items()) if col.lower() in present)
+        item_sql[qid] = f"cast(case {whens} end as double)" if whens else "cast(null as double)"
     subs = []
     for m, qids in sorted(measures.items()):
         answered = " + ".join(f"(i_{q} is not null)::int" for q in qids)
@@ -56,10 +59,15 @@ def floor(out: str, memory_limit: str, files: list[str]) -> None:
                     f"then ({total}) / ({answered}) end as \"{m}\"")
     names = sorted(measures)
     listing = ", ".join(f"'{f}'" for f in files)
+    items_select = ", ".join(f"{expr} as i_{q}" for q, expr in item_sql.items())
+    sums = ", ".join(f'sum(weight * "{m}") / sum(case when "{m}" is not null then weight end) as "s_{m}", '
+                     f'count("{m}") as "n_{m}"' for m in names)
+    long = " union all ".join(f"select org_code, survey_year, '{m}' as measure_code, \"s_{m}\" as score, "
+                              f"\"n_{m}\" as base_n from per_trust" for m in names)
     sql = f"""
     with answers as (
         select org_code, survey_year, occupation_group,
-               {", ".join(f"{expr} as i_{q}" for q, expr in item_sql.items())}
+               {items_select}
         from read_parquet([{listing}], union_by_name = true)
     ),
     respondents as (select org_code, survey_year, occupation_group, {", ".join(subs)} from answers),
@@ -80,13 +88,11 @@ def floor(out: str, memory_limit: str, files: list[str]) -> None:
     ),
     per_trust as (
         select survey_year, org_code,
-               {", ".join(f'sum(weight * "{m}") / sum(case when "{m}" is not null then weight end) as "s_{m}", '
-                          f'count("{m}") as "n_{m}"' for m in names)}
+               {sums}
         from weighted group by all
     )
     select * from (
-        {" union all ".join(f"select org_code, survey_year, '{m}' as measure_code, \"s_{m}\" as score, "
-                            f"\"n_{m}\" as base_n from per_trust" for m in names)}
+        {long}
     ) where base_n >= {MIN_BASE}
     """
     con = duckdb.connect(config={"memory_limit": memory_limit})
@@ -112,9 +118,11 @@ def pandas_scores(out: str, files: list[str]) -> None:
             lookup = np.full(64, np.nan)
             for code, score in opts.items():
                 lookup[code] = score
-            codes = df[col].to_numpy(dtype="float64", na_value=0).astype(int) if col in df else np.zeros(n, int)
+            codes = (df[col].to_numpy(dtype="float64", na_value=0).astype(int) if col in df
+                     else np.zeros(n, int))
             item[qid] = lookup[codes]
-        subs = pd.DataFrame({"org_code": df["org_code"], "survey_year": year, "occupation_group": df["occupation_group"]})
+        subs = pd.DataFrame({"org_code": df["org_code"], "survey_year": year,
+                             "occupation_group": df["occupation_group"]})
         for m, qids in measures.items():
             stack = np.column_stack([item[q] for q in qids])
             answered = (~np.isnan(stack)).sum(axis=1)
@@ -135,7 +143,8 @@ def pandas_scores(out: str, files: list[str]) -> None:
             agg = part.groupby("org_code").agg(ws=("ws", "sum"), w=("weight", "sum"), base_n=("ws", "size"))
             agg = agg[agg["base_n"] >= MIN_BASE]
             frames.append(pd.DataFrame({"org_code": agg.index, "survey_year": year, "measure_code": m,
-                                        "score": (agg["ws"] / agg["w"]).to_numpy(), "base_n": agg["base_n"].to_numpy()}))
+                                        "score": (agg["ws"] / agg["w"]).to_numpy(),
+                                        "base_n": agg["base_n"].to_numpy()}))
     pd.concat(frames, ignore_index=True).to_parquet(out, index=False)
 
 
