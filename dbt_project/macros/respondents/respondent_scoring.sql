@@ -69,3 +69,22 @@
     cast(null as {{ type_double() }})
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The element or theme a sub-score belongs to, from its published code (PP4_2 -> PP4, E_1 -> ENGAGEMENT,
+    M_3 -> MORALE; PP2 and elements -> none), as staff_survey_measures has it. Kept off that seed so the
+    respondent job does not select the seed and, with it, the tests of other sources' marts. -#}
+{% macro respondent_parent_measure(code) -%}
+    {%- if code.startswith('E_') -%}{{ return('ENGAGEMENT') }}
+    {%- elif code.startswith('M_') -%}{{ return('MORALE') }}
+    {%- elif '_' in code -%}{{ return(code.split('_')[0]) }}
+    {%- else -%}{{ return(none) }}{%- endif -%}
+{%- endmacro %}
+
+{% macro respondent_parent_measure_sql(column) -%}
+    (case
+        when substring({{ column }} from 1 for 2) = 'E_' then 'ENGAGEMENT'
+        when substring({{ column }} from 1 for 2) = 'M_' then 'MORALE'
+        when position('_' in {{ column }}) > 0 then substring({{ column }} from 1 for position('_' in {{ column }}) - 1)
+    end)
+{%- endmacro %}

@@ -2,7 +2,6 @@
 -- depends_on: {{ ref('staff_survey_score_items') }}
 -- depends_on: {{ ref('staff_survey_question_crosswalk') }}
 -- depends_on: {{ ref('staff_survey_response_scales') }}
--- depends_on: {{ ref('staff_survey_measures') }}
 -- (the seeds above are read when the SQL is generated)
 
 {#
@@ -14,12 +13,13 @@
 {%- set spec = respondent_item_map() -%}
 {%- set measures = spec['measures'].keys() | list | sort -%}
 {%- set parents = {} -%}
-{%- if execute -%}
-    {%- for row in run_query("select parent_measure_code, measure_code from " ~ ref('staff_survey_measures') ~ " where parent_measure_code is not null order by 1, 2").rows -%}
-        {%- if row[0] not in parents %}{% do parents.update({row[0]: []}) %}{% endif -%}
-        {%- do parents[row[0]].append(row[1]) -%}
-    {%- endfor -%}
-{%- endif -%}
+{%- for m in measures -%}
+    {%- set parent = respondent_parent_measure(m) -%}
+    {%- if parent -%}
+        {%- if parent not in parents %}{% do parents.update({parent: []}) %}{% endif -%}
+        {%- do parents[parent].append(m) -%}
+    {%- endif -%}
+{%- endfor -%}
 {%- set breakdowns = ['all'] + var('respondent_breakdowns') -%}
 
 with

@@ -2,7 +2,6 @@
 -- depends_on: {{ ref('staff_survey_score_items') }}
 -- depends_on: {{ ref('staff_survey_question_crosswalk') }}
 -- depends_on: {{ ref('staff_survey_response_scales') }}
--- depends_on: {{ ref('staff_survey_measures') }}
 -- (the seeds above are read when the SQL is generated)
 
 

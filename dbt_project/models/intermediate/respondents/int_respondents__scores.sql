@@ -11,11 +11,6 @@ cells as (
 
 ),
 
-measures as (
-
-    select measure_code, measure_level, parent_measure_code from {{ ref('staff_survey_measures') }}
-
-),
 
 sub_scores as (
 
@@ -25,11 +20,10 @@ sub_scores as (
         c.breakdown,
         c.breakdown_group,
         c.measure_code,
-        m.parent_measure_code,
+        {{ respondent_parent_measure_sql('c.measure_code') }} as parent_measure_code,
         {{ safe_divide('c.weighted_sum', 'c.weight_total') }} as score,
         c.base_n
     from cells as c
-    inner join measures as m on m.measure_code = c.measure_code
     where c.scored_from = 'items'
 
 ),

@@ -13,12 +13,6 @@ scores as (
 
 ),
 
-measures as (
-
-    select measure_code, measure_level from {{ ref('staff_survey_measures') }}
-
-),
-
 primary_flagged as (
 
     select
@@ -60,7 +54,11 @@ final as (
         f.breakdown,
         f.breakdown_group,
         f.measure_code,
-        m.measure_level,
+        case
+            when f.measure_code in ('ENGAGEMENT', 'MORALE') then 'theme'
+            when {{ respondent_parent_measure_sql('f.measure_code') }} is null then 'element'
+            else 'sub_score'
+        end as measure_level,
         case when f.is_primary = 1 or f.is_secondary = 1 or f.score is null then null
              else cast(round(cast(f.score as decimal(38, 12)), 6) as {{ type_double() }}) end as score,
         case when f.is_primary = 1 or f.is_secondary = 1 then null else f.base_n end as base_n,
@@ -68,7 +66,6 @@ final as (
         case when f.is_primary = 1 then 'fewer_than_{{ var("respondent_min_base") }}'
              when f.is_secondary = 1 then 'secondary' end as suppression_reason
     from flagged as f
-    inner join measures as m on m.measure_code = f.measure_code
 
 )
 
