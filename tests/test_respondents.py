@@ -5,6 +5,7 @@ files, and absence (nothing landed: empty tables, skipped gates)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -218,3 +219,29 @@ def test_absent_source_publishes_empty_tables_and_skips_its_gates(published):
     assert gates["raw_staff_survey_respondent_profile"] == "skipped"
     assert gates["raw_staff_survey_respondent_sample"] == "skipped"
     assert gates["fct_staff_survey_respondent_scores"] in ("passed", "skipped")
+
+
+def test_gates_check_engine_aggregates_and_a_sample(tmp_path):
+    """The GX gates see a profile and a sample computed by DuckDB; a code outside its scale, a duplicate id or
+    an unknown ethnicity group is a critical failure, and no protected value reaches the gate's output."""
+    from pipelines import quality
+
+    landing = tmp_path / "landing"
+    _write_csv(landing / "respondents" / "2023" / "hand.csv", HEADER, _hand_rows())
+    con = src.connect(tmp_path / "g.duckdb")
+    src.load(con, src.discover(landing))
+    profile = con.execute(src.profile_sql()).df()
+    assert quality.validate("raw_staff_survey_respondent_profile", profile).status == "passed"
+    con.execute("update raw.staff_survey_respondents set q2a = 9 where respondent_id = 'r01'")  # Q2a has 5 options
+    con.execute("update raw.staff_survey_respondents set respondent_id = 'r01' where respondent_id = 'r02'")
+    con.execute("update raw.staff_survey_respondents set ethnicity_group = 'zz-secret' where respondent_id = 'w01'")
+    outcome = quality.validate("raw_staff_survey_respondent_profile", con.execute(src.profile_sql()).df())
+    assert outcome.blocking
+    failed = {f.column for f in outcome.failed if f.severity == "critical"}
+    assert {"answers_out_of_scale", "bad_ethnicity_groups", "respondents, distinct_respondent_ids"} <= failed
+    assert "zz-secret" not in json.dumps(outcome.to_metadata(), default=str)
+    sample = con.execute("select org_code, survey_year, occupation_group, * exclude (org_code, survey_year, "
+                         "occupation_group, respondent_id, directorate, ethnicity_group, gender, disability, "
+                         "_source_sha256, _loaded_at) from raw.staff_survey_respondents").df()
+    outcome = quality.validate("raw_staff_survey_respondent_sample", sample)
+    assert outcome.status == "passed", outcome.summary()

@@ -197,40 +197,33 @@ def answer_code_limits() -> dict[str, int]:
 def profile_sql(table: str = f"raw.{TABLE}") -> str:
     """One row per file, year and organisation: counts the gate checks (no respondent-level values).
 
-    Per-column minima and maxima are cheap for the engine; whether each lies within its question's scale is
-    decided on the few aggregated rows.
+    Range checks are evaluated row by row (vectorised comparisons, one grouped sum), not as a grouped minimum
+    and maximum per column, which would be 300 aggregates per organisation.
     """
     questions = [c.name for c in schemas.columns(TABLE) if c.name.startswith("q")]
     limits = answer_code_limits()
     answered = " + ".join(f'count("{q}")' for q in questions)
-    extremes = ", ".join(f'min("{q}") as "lo_{q}", max("{q}") as "hi_{q}"' for q in questions)
-    lowest = ", ".join(f'"lo_{q}"' for q in questions)
-    out_of_scale = " + ".join(f'(case when "lo_{q}" < 1 or "hi_{q}" > {limits.get(q, 60)} then 1 else 0 end)'
-                              for q in questions)
+    outside = " + ".join(f'(case when "{q}" < 1 or "{q}" > {limits.get(q, 60)} then 1 else 0 end)'
+                         for q in questions)
+    lowest = ", ".join(f'"{q}"' for q in questions)
     return f"""
-        with per_org as (
-            select _source_file, survey_year, org_code,
-                   count(*) as respondents,
-                   count(distinct respondent_id) as distinct_respondent_ids,
-                   count(*) - count(respondent_id) as missing_respondent_ids,
-                   count(*) filter (where ethnicity_group not in ('white', 'bme', 'not_stated')
-                                    or ethnicity_group is null) as bad_ethnicity_groups,
-                   count(*) filter (where gender not in ('female', 'male', 'non_binary', 'self_describe',
-                                    'not_stated') or gender is null) as bad_genders,
-                   count(*) filter (where disability not in ('yes', 'no', 'not_stated')
-                                    or disability is null) as bad_disabilities,
-                   count(*) filter (where occupation_group not in {_OCCUPATIONS}) as bad_occupation_groups,
-                   cast({answered} as bigint) as answers,
-                   cast(count(occupation_group) as double) / count(*) as occupation_stated_share,
-                   {extremes}
-            from {table}
-            group by _source_file, survey_year, org_code
-        )
-        select _source_file as source_file, survey_year, org_code, respondents, distinct_respondent_ids,
-               missing_respondent_ids, bad_ethnicity_groups, bad_genders, bad_disabilities, bad_occupation_groups,
-               answers, cast(least({lowest}) as integer) as min_answer_code,
-               cast({out_of_scale} as integer) as questions_out_of_scale, occupation_stated_share
-        from per_org
+        select _source_file as source_file, survey_year, org_code,
+               count(*) as respondents,
+               count(distinct respondent_id) as distinct_respondent_ids,
+               count(*) - count(respondent_id) as missing_respondent_ids,
+               count(*) filter (where ethnicity_group not in ('white', 'bme', 'not_stated')
+                                or ethnicity_group is null) as bad_ethnicity_groups,
+               count(*) filter (where gender not in ('female', 'male', 'non_binary', 'self_describe', 'not_stated')
+                                or gender is null) as bad_genders,
+               count(*) filter (where disability not in ('yes', 'no', 'not_stated')
+                                or disability is null) as bad_disabilities,
+               count(*) filter (where occupation_group not in {_OCCUPATIONS}) as bad_occupation_groups,
+               cast({answered} as bigint) as answers,
+               cast(min(least({lowest})) as integer) as min_answer_code,
+               cast(sum({outside}) as bigint) as answers_out_of_scale,
+               cast(count(occupation_group) as double) / count(*) as occupation_stated_share
+        from {table}
+        group by _source_file, survey_year, org_code
         order by survey_year, org_code
     """
 
