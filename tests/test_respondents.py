@@ -245,3 +245,19 @@ def test_gates_check_engine_aggregates_and_a_sample(tmp_path):
                          "_source_sha256, _loaded_at) from raw.staff_survey_respondents").df()
     outcome = quality.validate("raw_staff_survey_respondent_sample", sample)
     assert outcome.status == "passed", outcome.summary()
+
+
+def test_generator_is_deterministic_and_routes_questions(tmp_path):
+    for name in ("a", "b"):
+        generate(tmp_path / name, trusts=5, years=(2021,), seed=5, respondents="parquet")
+    first, second = (tmp_path / n / "respondents" / "2021" / "NSS21_respondents.parquet" for n in ("a", "b"))
+    assert first.read_bytes() == second.read_bytes()
+    con = duckdb.connect()
+    # 2021 numbering (Q26a "thinking about leaving" is Q22a); appraisal follow-ups only after a Yes to Q19a.
+    names = {r[0] for r in con.execute(f"describe select * from '{first}'").fetchall()}
+    assert "Q22a" in names and "Q26a" not in names
+    assert con.execute(f"select count(*) from '{first}' where Q19b is not null and Q19a is distinct from 1"
+                       ).fetchone()[0] == 0
+    sizes = con.execute(f"select min(n), max(n) from (select org_code, count(*) n from '{first}' "
+                        "where org_code like 'R%' group by 1)").fetchone()
+    assert 200 <= sizes[0] and sizes[1] <= 12_000
