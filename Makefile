@@ -29,6 +29,11 @@ test: install
 	$(BIN)/ruff check pipelines tests
 	$(BIN)/python -m pytest -q --durations=15
 
+# Respondent-level data at national scale against the floor and pandas, the demo refresh, definitions load
+# (docs/respondent_format.md). Several minutes on 2 cores; BENCH_ARGS e.g. --skip-backfill.
+bench: install
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 

@@ -1,6 +1,6 @@
 """The `wellled` command: sample data, refreshes, publication management.
 
-    wellled sample --out DIR [--trusts N] [--years 2021-2024] [--seed S]
+    wellled sample --out DIR [--trusts N] [--years 2021-2024] [--seed S] [--respondents parquet|csv]
     wellled refresh            run the national_refresh job on the landing folder and publish
     wellled demo               sample data into the landing folder, then refresh
     wellled ingest SOURCE [PERIOD ...] [--publish]
@@ -72,6 +72,9 @@ def _sample_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--years", type=_years, default=(2021, 2022, 2023, 2024),
                         help="survey years, e.g. 2021-2024 or 2024 (default 2021-2024)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same files)")
+    parser.add_argument("--respondents", choices=("parquet", "csv"), default=None,
+                        help="also write respondent-level files (docs/respondent_format.md) and derive the "
+                             "organisational results from them")
 
 
 def _years(text: str) -> tuple[int, ...]:
@@ -92,7 +95,8 @@ def _sample(out: Path, args: argparse.Namespace) -> int:
     print(f"Writing sample landing files for {args.trusts} trusts, survey years {args.years[0]}-{args.years[-1]} "
           f"(seed {args.seed}) to {out}", file=sys.stderr)
     counts = generate(out, trusts=args.trusts, years=args.years, seed=args.seed,
-                      progress=lambda message: print(f"  {message}", file=sys.stderr, flush=True))
+                      progress=lambda message: print(f"  {message}", file=sys.stderr, flush=True),
+                      respondents=getattr(args, "respondents", None))
     files = ", ".join(f"{source} {n}" for source, n in counts.items())
     print(f"Sample data written in {time.monotonic() - started:.1f}s: {files} files, in {out}", file=sys.stderr)
     return 0

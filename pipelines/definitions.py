@@ -10,14 +10,15 @@ from .defs.ingest import ingest_assets
 from .defs.jobs import national_refresh
 from .defs.partitions import build_and_publish, period_jobs
 from .defs.publish import published_warehouse
+from .defs.respondents import respondent_assets, respondent_checks, respondent_refresh
 from .defs.schedules import schedules
 from .defs.sensors import sensors
 from .progress import progress_console
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, dbt_models, published_warehouse],
-    asset_checks=[*raw_checks, *mart_checks],
-    jobs=[national_refresh, *period_jobs, build_and_publish],
+    assets=[*ingest_assets, *respondent_assets, dbt_models, published_warehouse],
+    asset_checks=[*raw_checks, *respondent_checks, *mart_checks],
+    jobs=[national_refresh, *period_jobs, build_and_publish, respondent_refresh],
     schedules=schedules,
     sensors=sensors,
     resources={"dbt": dbt_resource},

@@ -23,6 +23,11 @@ DUCKDB_STORAGE_VERSION = "v1.4.0"
 PUBLISHED_VERSIONS_KEPT = 5
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for the connections that scan respondent-level data and for dbt."""
+    return os.environ.get("WELLLED_DUCKDB_MEMORY_LIMIT", "1GB")
+
+
 def warehouse_url() -> str | None:
     """A postgresql:// URL selects the PostgreSQL warehouse; unset means the embedded DuckDB one."""
     return os.environ.get("WELLLED_WAREHOUSE_URL") or None

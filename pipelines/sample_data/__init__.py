@@ -63,16 +63,21 @@ OWN_FILES = (
     re.compile(r"staff_survey/\d{4}/NSS\d{2}_(detailed_spreadsheets_(organisational|national)_results|benchmark_report_data)\.xlsx"),
     re.compile(r"wres/\d{4}/WRES_[0-9A-Z]+_\d{4}\.csv"),
     re.compile(r"board/\d{4}-\d{2}-\d{2}/BOARD_[0-9A-Z]+_\d{4}-\d{2}-\d{2}\.csv"),
+    re.compile(r"respondents/\d{4}/NSS\d{2}_respondents\.(parquet|csv)"),
 )
 
 
 def generate(out: Path, *, trusts: int = 210, years: Sequence[int] = (2021, 2022, 2023, 2024), seed: int = 42,
-             progress: Callable[[str], None] | None = None) -> dict[str, int]:
+             progress: Callable[[str], None] | None = None, respondents: str | None = None) -> dict[str, int]:
     """Write a synthetic landing folder to `out`; return the number of files written per source.
 
     A previous sample in `out` (recognised by its `.wellled-sample.json` marker) is replaced: its files are
     removed first, so a smaller sample leaves nothing stale. Landed files that are not from a previous
     sample are never touched: the call refuses (FileExistsError) rather than mix sample and real data.
+
+    `respondents` ("parquet" or "csv") also writes respondent-level files (`respondents/<YYYY>/`, see
+    `respondents` and docs/respondent_format.md), and the organisational results workbook is then derived
+    from those respondents (trust units of 200 to 12,000 respondents). Without it nothing changes.
     """
     out = Path(out)
     years = tuple(sorted(set(int(y) for y in years)))
@@ -84,8 +89,20 @@ def generate(out: Path, *, trusts: int = 210, years: Sequence[int] = (2021, 2022
     counts = {"ods": ods.write(out, universe)}
     say(f"ods: {len(universe.trusts) + len(universe.ods_only)} organisations")
     results, splits = {}, {}
+    if respondents not in (None, "parquet", "csv"):
+        raise ValueError(f"respondents must be 'parquet' or 'csv', got {respondents!r}")
     for year in years:
-        results[year] = [staff_survey.simulate(u, year, seed) for u in universe.survey_units(year)]
+        if respondents:
+            from . import respondents as resp
+
+            drawn = resp.simulate_year(universe, year, seed)
+            resp.write(out, year, resp.to_table(year, drawn), respondents)
+            results[year] = resp.derive_results(drawn)
+            counts["respondents"] = counts.get("respondents", 0) + 1
+            say(f"respondents {year}: {sum(len(d.occupation) for d in drawn)} respondents ({respondents})")
+            del drawn
+        else:
+            results[year] = [staff_survey.simulate(u, year, seed) for u in universe.survey_units(year)]
         for res in results[year]:
             for stem, split in benchmark.ethnicity_splits(res, year, seed).items():
                 splits[(res.unit.code, stem, year)] = split

@@ -7,7 +7,10 @@ metadata all read from here, so a column is described once.
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,38 @@ RAW_TABLES: dict[str, tuple[Column, ...]] = {
         Column("rows", "BIGINT", "Rows the file contributed to its raw table."),
     ),
 }
+
+# Respondent-level survey data (docs/respondent_format.md): one column per question code any survey year
+# publishes (lower case, from the question crosswalk seed), holding the 1-based answer code.
+CROSSWALK_SEED = (Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+                  / "staff_survey_question_crosswalk.csv")
+
+
+def _question_columns() -> tuple[Column, ...]:
+    with CROSSWALK_SEED.open(encoding="utf-8") as handle:
+        codes = {row["question_code"].lower() for row in csv.DictReader(handle)}
+
+    def key(code: str) -> tuple:
+        m = re.fullmatch(r"q(\d+)([a-z]?)(?:_(\d+))?", code)
+        return (int(m.group(1)), m.group(2), int(m.group(3) or 0)) if m else (999, code, 0)
+
+    return tuple(Column(c, "SMALLINT", f"Answer code (1-based option position) to {c.upper()} as published that "
+                                       "survey year; null when not answered.") for c in sorted(codes, key=key))
+
+
+RAW_TABLES["staff_survey_respondents"] = (
+    Column("org_code", "VARCHAR", "Reporting unit as the survey publishes it (e.g. RXA, R1F1)."),
+    Column("survey_year", "INTEGER", "Survey fieldwork year; equals the file's folder."),
+    Column("respondent_id", "VARCHAR", "Pseudonymous respondent id, unique within organisation and year."),
+    Column("occupation_group", "VARCHAR", "Occupation group used for weighting; null when not stated."),
+    Column("directorate", "VARCHAR", "The trust's own directorate; null where not recorded."),
+    Column("ethnicity_group", "VARCHAR", "white | bme | not_stated. Protected: aggregates only."),
+    Column("gender", "VARCHAR", "female | male | non_binary | self_describe | not_stated. Protected: aggregates only."),
+    Column("disability", "VARCHAR", "yes | no | not_stated. Protected: aggregates only."),
+    *_question_columns(),
+)
+# Respondent columns never shown in previews, samples or check metadata.
+RESPONDENT_PROTECTED = frozenset({"ethnicity_group", "gender", "disability", "respondent_id", "directorate"})
 
 # Which raw tables each source fills.
 SOURCE_TABLES: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,88 @@
+{{ config(materialized="table") }}
+-- depends_on: {{ ref('staff_survey_score_items') }}
+-- depends_on: {{ ref('staff_survey_question_crosswalk') }}
+-- depends_on: {{ ref('staff_survey_response_scales') }}
+-- (the seeds above are read when the SQL is generated)
+
+{#
+    Weighted sums per cell: organisation x year x breakdown group x sub-score, for the whole organisation
+    (breakdown 'all') and each breakdown in var('respondent_breakdowns'); a missing group value is 'not_stated'
+    (directorate: only for organisations that record directorates). Elements and themes get the number of
+    respondents with any of their sub-scores (their base). Aggregated wide, then unpivoted: cells are few.
+-#}
+{%- set spec = respondent_item_map() -%}
+{%- set measures = spec['measures'].keys() | list | sort -%}
+{%- set parents = {} -%}
+{%- for m in measures -%}
+    {%- set parent = respondent_parent_measure(m) -%}
+    {%- if parent -%}
+        {%- if parent not in parents %}{% do parents.update({parent: []}) %}{% endif -%}
+        {%- do parents[parent].append(m) -%}
+    {%- endif -%}
+{%- endfor -%}
+{%- set breakdowns = ['all'] + var('respondent_breakdowns') -%}
+
+with
+
+respondents as (
+
+    select * from {{ ref('int_respondents__respondent_scores') }}
+
+),
+
+directorate_orgs as (
+
+    select survey_year, org_code
+    from respondents
+    group by survey_year, org_code
+    having count(directorate) > 0
+
+),
+
+wide as materialized (
+
+    {%- for breakdown in breakdowns %}
+    select
+        r.survey_year,
+        r.org_code,
+        '{{ breakdown }}' as breakdown,
+        {% if breakdown == 'all' %}'all'{% else %}coalesce(r.{{ breakdown }}, 'not_stated'){% endif %} as breakdown_group,
+        {%- for m in measures %}
+        sum(r.weight * r.s_{{ m | lower }}) as ws_{{ m | lower }},
+        sum(case when r.s_{{ m | lower }} is not null then r.weight end) as wt_{{ m | lower }},
+        count(r.s_{{ m | lower }}) as n_{{ m | lower }},
+        {%- endfor %}
+        {%- for parent, children in parents.items() | sort %}
+        sum(case when {% for c in children %}r.s_{{ c | lower }} is not null{% if not loop.last %} or {% endif %}{% endfor %} then 1 else 0 end) as n_{{ parent | lower }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from respondents as r
+    {%- if breakdown == 'directorate' %}
+    inner join directorate_orgs as d on d.survey_year = r.survey_year and d.org_code = r.org_code
+    {%- endif %}
+    group by r.survey_year, r.org_code{% if breakdown != 'all' %}, coalesce(r.{{ breakdown }}, 'not_stated'){% endif %}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+),
+
+final as (
+
+    {%- for m in measures %}
+    select survey_year, org_code, breakdown, breakdown_group, '{{ m }}' as measure_code, 'items' as scored_from,
+           ws_{{ m | lower }} as weighted_sum, wt_{{ m | lower }} as weight_total,
+           cast(n_{{ m | lower }} as {{ dbt.type_int() }}) as base_n
+    from wide
+    union all
+    {%- endfor %}
+    {%- for parent in parents.keys() | sort %}
+    select survey_year, org_code, breakdown, breakdown_group, '{{ parent }}' as measure_code,
+           'sub_scores' as scored_from,
+           cast(null as {{ type_double() }}) as weighted_sum, cast(null as {{ type_double() }}) as weight_total,
+           cast(n_{{ parent | lower }} as {{ dbt.type_int() }}) as base_n
+    from wide
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+)
+
+select * from final

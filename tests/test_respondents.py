@@ -1,0 +1,263 @@
+"""Respondent-level survey data (docs/respondent_format.md): ingest by the engine, scoring by the published
+method on a file worked out by hand, suppression of every small cell (primary and secondary), the
+reconciliation with the organisational results the generator derives from the same respondents, refused
+files, and absence (nothing landed: empty tables, skipped gates)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import settings
+from pipelines.defs.dbt import DBT_EXECUTABLE
+from pipelines.sample_data import generate
+from pipelines.sources import respondents as src
+from pipelines.sources import schemas
+from pipelines.sources.ingest import load_source
+from pipelines.sources.landing import SourceError
+
+HEADER = ["org_code", "survey_year", "respondent_id", "occupation_group", "directorate", "ethnicity_group", "gender",
+          "disability", "Q2a", "Q2b", "Q2c", "Q14b", "Q14c", "Q16b"]
+
+
+def _hand_rows() -> list[list]:
+    """Survey year 2023 (2024 numbering for these questions). Every answer scored by hand in the tests below.
+
+    RAA, 12 admin staff: r01-r10 answer Q2a-c = 5, 4, 3 (Always, Often, Sometimes: 10, 7.5, 5 -> E_1 7.5),
+    directorate A; r11 answers only Q2a, Q2b = 1 (2 of 3 items: below the minimum of ceil(0.75 x 3) = 3, no
+    E_1), r12 answers 1, 1, 1 (Never: 0 -> E_1 0), both directorate B.
+    RBB, 25 nurses: white w01-w12, bme b01-b11, not_stated n01-n02; directorates Surgery (15), Medicine (8),
+    Estates (2); all answer Q2a-c = 4 (Often: 7.5 -> E_1 7.5). Q14b / Q14c (1 = Never, 2 = 1 to 2,
+    3 = 3 to 5): w01, w02 Q14b = 2; w03 Q14b blank, Q14c = 3;
+    other white 1 and 1 -> WRES 6 white 3 / 12 = 25%; b01-b04 Q14b = 1, Q14c = 2, other bme 1 and 1 -> 4 / 11;
+    n01-n02 1 and 1. Q16b (1 = Yes, 2 = No): w01 yes, other white no -> WRES 8 white 1 / 12; bme and
+    not_stated blank.
+    """
+    rows = []
+    for i in range(1, 13):
+        q2 = (5, 4, 3) if i <= 10 else (1, 1, None) if i == 11 else (1, 1, 1)
+        rows.append(["RAA", 2023, f"r{i:02d}", "admin_clerical", "A" if i <= 10 else "B", "white", "female", "no",
+                     *q2, None, None, None])
+    people = [("white", f"w{i:02d}") for i in range(1, 13)] + [("bme", f"b{i:02d}") for i in range(1, 12)] + \
+             [("not_stated", f"n{i:02d}") for i in range(1, 3)]
+    for k, (eth, rid) in enumerate(people):
+        directorate = "Surgery" if k < 15 else "Medicine" if k < 23 else "Estates"
+        q14b, q14c = 1, 1
+        if rid in ("w01", "w02"):
+            q14b = 2
+        if rid == "w03":
+            q14b, q14c = None, 3
+        if rid in ("b01", "b02", "b03", "b04"):
+            q14c = 2
+        q16b = (1 if rid == "w01" else 2) if eth == "white" else None
+        rows.append(["RBB", 2023, rid, "registered_nurses_midwives", directorate, eth, "male", "not_stated",
+                     4, 4, 4, q14b, q14c, q16b])
+    return rows
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [",".join(header)] + [",".join("" if v is None else str(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _build(db: Path, landing: Path, tmp: Path) -> subprocess.CompletedProcess:
+    """Ingest respondents (and any staff survey workbooks) into a fresh file and dbt build the respondent marts."""
+    con = src.connect(db)
+    con.execute("create schema raw")
+    for table in schemas.RAW_TABLES:
+        if table != src.TABLE:
+            columns = ", ".join(f'"{c.name}" {c.type}' for c in schemas.columns(table))
+            con.execute(f"create table raw.{table} ({columns})")
+    for table, frame in load_source("staff_survey", landing).tables.items():
+        con.register("frame", frame)
+        con.execute(f"insert into raw.{table} select * from frame")
+        con.unregister("frame")
+    con.execute("begin")
+    src.load(con, src.discover(landing))
+    con.execute("commit")
+    con.close()
+    env = {**os.environ, "WELLLED_BUILD_DB": str(db), "WELLLED_DBT_TARGET": "duckdb"}
+    return subprocess.run(
+        [DBT_EXECUTABLE, "build", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir",
+         str(settings.DBT_PROJECT_DIR), "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),
+         "--indirect-selection", "cautious",
+         "--select", "+fct_staff_survey_respondent_scores", "+fct_staff_survey_respondent_wres"],
+        env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Hand-worked 2023 file (CSV) plus a generated 6-trust 2024 sample (Parquet) with its derived workbook."""
+    tmp = tmp_path_factory.mktemp("respondents")
+    landing = tmp / "landing"
+    generate(landing, trusts=6, years=(2024,), seed=11, respondents="parquet")
+    for folder in ("ods", "wres", "board"):
+        for path in sorted((landing / folder).rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+    _write_csv(landing / "respondents" / "2023" / "hand.csv", HEADER, _hand_rows())
+    db = tmp / "build.duckdb"
+    result = _build(db, landing, tmp)
+    assert result.returncode == 0, result.stdout[-4000:]
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def _score(con, org, breakdown, group, measure):
+    return con.execute("select score, base_n, is_suppressed, suppression_reason from "
+                       "marts.fct_staff_survey_respondent_scores where org_code = ? and survey_year = 2023 and "
+                       "breakdown = ? and breakdown_group = ? and measure_code = ?",
+                       [org, breakdown, group, measure]).fetchone()
+
+
+def _wres(con, org, indicator, eth):
+    return con.execute("select pct, base_n, is_suppressed, suppression_reason from "
+                       "marts.fct_staff_survey_respondent_wres where org_code = ? and survey_year = 2023 and "
+                       "indicator_code = ? and ethnicity_group = ?",
+                       [org, indicator, eth]).fetchone()
+
+
+def test_ingest_keeps_lineage_and_row_numbers(built):
+    rows = built.execute("select respondent_id, _row_number, _source_file from raw.staff_survey_respondents "
+                         "where survey_year = 2023 order by _row_number").fetchall()
+    assert len(rows) == 37 and rows[0] == ("r01", 2, "respondents/2023/hand.csv") and rows[-1][1] == 38
+    parquet = built.execute("select min(_row_number), count(*), count(distinct _source_sha256) from "
+                            "raw.staff_survey_respondents where survey_year = 2024").fetchone()
+    assert parquet[0] == 1 and parquet[1] > 1000 and parquet[2] == 1
+
+
+def test_sub_score_minimum_answered_and_element_by_hand(built):
+    # E_1 = (10 x 7.5 + 0) / 11 respondents (r11 answered 2 of 3 items: no sub-score).
+    assert _score(built, "RAA", "all", "all", "E_1") == (pytest.approx(75 / 11, abs=1e-6), 11, False, None)
+    # ENGAGEMENT = mean of its sub-scores with 10 or more responses: E_2 and E_3 have none -> E_1 alone.
+    assert _score(built, "RAA", "all", "all", "ENGAGEMENT") == (pytest.approx(75 / 11, abs=1e-6), 11, False, None)
+    assert _score(built, "RAA", "all", "all", "E_2") == (None, None, True, "fewer_than_10")
+
+
+def test_small_breakdown_cells_are_suppressed_with_secondary(built):
+    # RAA directorates: B (r11, r12; one E_1) is below 10; A (10) is the only other cell, and the total minus A
+    # would reveal B, so A is suppressed too.
+    assert _score(built, "RAA", "directorate", "B", "E_1") == (None, None, True, "fewer_than_10")
+    assert _score(built, "RAA", "directorate", "A", "E_1") == (None, None, True, "secondary")
+    # RBB directorates Medicine (8) and Estates (2) are both below 10: no secondary needed, Surgery (15) shown.
+    assert _score(built, "RBB", "directorate", "Medicine", "E_1") == (None, None, True, "fewer_than_10")
+    assert _score(built, "RBB", "directorate", "Estates", "E_1") == (None, None, True, "fewer_than_10")
+    assert _score(built, "RBB", "directorate", "Surgery", "E_1") == (7.5, 15, False, None)
+    # Ethnicity groups of RBB: not_stated (2) below 10, so bme (11), the next smallest, goes too; white shown.
+    assert _score(built, "RBB", "ethnicity_group", "not_stated", "E_1")[3] == "fewer_than_10"
+    assert _score(built, "RBB", "ethnicity_group", "bme", "E_1")[3] == "secondary"
+    assert _score(built, "RBB", "ethnicity_group", "white", "E_1") == (7.5, 12, False, None)
+    # Every published cell, everywhere, rests on 10 or more responses; suppressed cells show nothing.
+    for table, value in (("fct_staff_survey_respondent_scores", "score"), ("fct_staff_survey_respondent_wres", "pct")):
+        bad = built.execute(f"select count(*) from marts.{table} where ({value} is not null and base_n < 10) or "
+                            f"(is_suppressed and ({value} is not null or base_n is not null))").fetchone()[0]
+        assert bad == 0, table
+    small = built.execute("select count(*) from intermediate.int_respondents__scores where base_n < 10").fetchone()[0]
+    assert small > 0  # the sample has small cells, so the checks above are not vacuous
+    # No breakdown has exactly one suppressed cell (subtraction would reveal it).
+    lonely = built.execute("select count(*) from (select org_code, survey_year, breakdown, measure_code from "
+                           "marts.fct_staff_survey_respondent_scores where breakdown <> 'all' group by all "
+                           "having count(*) > 1 and sum(case when is_suppressed then 1 else 0 end) = 1)").fetchone()[0]
+    assert lonely == 0
+
+
+def test_wres_by_ethnicity_by_hand(built):
+    assert _wres(built, "RBB", "wres_6", "white") == (25.0, 12, False, None)
+    assert _wres(built, "RBB", "wres_6", "not_stated") == (None, None, True, "fewer_than_10")
+    assert _wres(built, "RBB", "wres_6", "bme") == (None, None, True, "secondary")  # would reveal not_stated
+    assert built.execute("select yes_n, base_n from intermediate.int_respondents__wres_cells where org_code = 'RBB' "
+                         "and indicator_code = 'wres_6' and ethnicity_group = 'bme'").fetchone() == (4, 11)
+    assert _wres(built, "RBB", "wres_8", "white") == (pytest.approx(100 / 12, abs=1e-4), 12, False, None)
+    assert _wres(built, "RBB", "wres_8", "bme")[3] == "fewer_than_10"
+
+
+def test_scores_reconcile_with_the_organisational_results_derived_from_the_same_respondents(built):
+    """The warehouse (dbt SQL) and the generator (numpy) score the same respondents independently."""
+    rows = built.execute("""
+        select r.org_code, r.measure_code, r.score, p.score, r.base_n, p.base_n, r.is_suppressed, p.is_suppressed
+        from marts.fct_staff_survey_respondent_scores as r
+        join raw.staff_survey_scores as p
+          on p.org_code = r.org_code and p.survey_year = r.survey_year and p.measure_code = r.measure_code
+        where r.breakdown = 'all' and r.survey_year = 2024""").fetchall()
+    published = built.execute("select count(*) from raw.staff_survey_scores where survey_year = 2024").fetchone()[0]
+    assert len(rows) == published > 100
+    for org, measure, ours, theirs, our_n, their_n, our_s, their_s in rows:
+        assert our_s == their_s and our_n == their_n, (org, measure)
+        assert ours is None or abs(ours - theirs) < 1e-6, (org, measure, ours, theirs)
+
+
+def test_refused_files_name_the_file_and_rule(tmp_path):
+    landing = tmp_path / "landing"
+    bad = landing / "respondents" / "2023" / "bad.csv"
+    _write_csv(bad, HEADER + ["Q99z"], [row + [1] for row in _hand_rows()[:2]])
+    con = src.connect(tmp_path / "x.duckdb")
+    with pytest.raises(SourceError, match=r"bad\.csv.*Q99z.*not 2023 question codes"):
+        src.load(con, src.discover(landing))
+    _write_csv(bad, HEADER, [[*_hand_rows()[0][:1], 2022, *_hand_rows()[0][2:]]])
+    with pytest.raises(SourceError, match=r"survey_year 2022 but is in the 2023 folder"):
+        src.load(con, src.discover(landing))
+    _write_csv(bad, HEADER, [[*_hand_rows()[0][:8], "often", *_hand_rows()[0][9:]]])
+    with pytest.raises(SourceError, match=r"bad\.csv: has a value that is not of its column's type"):
+        src.load(con, src.discover(landing))
+    (landing / "respondents" / "loose.parquet").write_bytes(b"")
+    with pytest.raises(SourceError, match="survey-year folder"):
+        src.discover(landing)
+
+
+def test_absent_source_publishes_empty_tables_and_skips_its_gates(published):
+    """The shared sample refresh lands no respondent data: as before, plus empty respondent tables."""
+    for table in ("fct_staff_survey_respondent_scores", "fct_staff_survey_respondent_wres"):
+        assert published.execute(f"select count(*) from {table}").fetchone()[0] == 0
+    gates = dict(published.execute("select item_name, status from publication_manifest where item_kind = 'check'")
+                 .fetchall())
+    assert gates["raw_staff_survey_respondent_profile"] == "skipped"
+    assert gates["raw_staff_survey_respondent_sample"] == "skipped"
+    assert gates["fct_staff_survey_respondent_scores"] in ("passed", "skipped")
+
+
+def test_gates_check_engine_aggregates_and_a_sample(tmp_path):
+    """The GX gates see a profile and a sample computed by DuckDB; a code outside its scale, a duplicate id or
+    an unknown ethnicity group is a critical failure, and no protected value reaches the gate's output."""
+    from pipelines import quality
+
+    landing = tmp_path / "landing"
+    _write_csv(landing / "respondents" / "2023" / "hand.csv", HEADER, _hand_rows())
+    con = src.connect(tmp_path / "g.duckdb")
+    src.load(con, src.discover(landing))
+    profile = con.execute(src.profile_sql()).df()
+    assert quality.validate("raw_staff_survey_respondent_profile", profile).status == "passed"
+    con.execute("update raw.staff_survey_respondents set q2a = 9 where respondent_id = 'r01'")  # Q2a has 5 options
+    con.execute("update raw.staff_survey_respondents set respondent_id = 'r01' where respondent_id = 'r02'")
+    con.execute("update raw.staff_survey_respondents set ethnicity_group = 'zz-secret' where respondent_id = 'w01'")
+    outcome = quality.validate("raw_staff_survey_respondent_profile", con.execute(src.profile_sql()).df())
+    assert outcome.blocking
+    failed = {f.column for f in outcome.failed if f.severity == "critical"}
+    assert {"answers_out_of_scale", "bad_ethnicity_groups", "respondents, distinct_respondent_ids"} <= failed
+    assert "zz-secret" not in json.dumps(outcome.to_metadata(), default=str)
+    sample = con.execute("select org_code, survey_year, occupation_group, * exclude (org_code, survey_year, "
+                         "occupation_group, respondent_id, directorate, ethnicity_group, gender, disability, "
+                         "_source_sha256, _loaded_at) from raw.staff_survey_respondents").df()
+    outcome = quality.validate("raw_staff_survey_respondent_sample", sample)
+    assert outcome.status == "passed", outcome.summary()
+
+
+def test_generator_is_deterministic_and_routes_questions(tmp_path):
+    for name in ("a", "b"):
+        generate(tmp_path / name, trusts=5, years=(2021,), seed=5, respondents="parquet")
+    first, second = (tmp_path / n / "respondents" / "2021" / "NSS21_respondents.parquet" for n in ("a", "b"))
+    assert first.read_bytes() == second.read_bytes()
+    con = duckdb.connect()
+    # 2021 numbering (Q26a "thinking about leaving" is Q22a); appraisal follow-ups only after a Yes to Q19a.
+    names = {r[0] for r in con.execute(f"describe select * from '{first}'").fetchall()}
+    assert "Q22a" in names and "Q26a" not in names
+    assert con.execute(f"select count(*) from '{first}' where Q19b is not null and Q19a is distinct from 1"
+                       ).fetchone()[0] == 0
+    sizes = con.execute(f"select min(n), max(n) from (select org_code, count(*) n from '{first}' "
+                        "where org_code like 'R%' group by 1)").fetchone()
+    assert 200 <= sizes[0] and sizes[1] <= 12_000
