@@ -26,7 +26,7 @@ demo: install
 	$(BIN)/wellled demo
 
 test: install
-	$(BIN)/ruff check pipelines tests
+	$(BIN)/ruff check pipelines tests bench
 	$(BIN)/python -m pytest -q --durations=15
 
 # Respondent-level data at national scale against the floor and pandas, the demo refresh, definitions load
@@ -38,7 +38,7 @@ ui: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 lint: install
-	$(BIN)/ruff check pipelines tests
+	$(BIN)/ruff check pipelines tests bench
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse data/landing

@@ -137,7 +137,7 @@ def manifest(version: str, run_id: str, now: dt.datetime, counts: dict[str, int]
     """One row per item of the publication: source presence, landed files, tables, gate outcomes."""
     rows = []
     per_source = files.groupby("source").size().to_dict() if len(files) else {}
-    for source in settings.SOURCES:
+    for source in settings.LANDED_SOURCES:
         n = int(per_source.get(source, 0))
         rows.append(("source", source, "present" if n else "absent", None, None, f"{n} files landed"))
     for f in files.sort_values(["source", "path"]).itertuples(index=False):

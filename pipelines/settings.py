@@ -13,8 +13,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
-# The sources wellled knows, in the order they are listed everywhere (SOURCES.md section 0).
+# The published-level sources, parsed in Python (pipelines/sources/ingest.py), in the order listed everywhere.
 SOURCES = ("ods", "staff_survey", "wres", "board")
+# Every landing folder (SOURCES.md section 0): respondent-level data is copied by the engine itself
+# (pipelines/sources/respondents.py), never parsed into pandas.
+LANDED_SOURCES = (*SOURCES, "respondents")
 
 # DuckDB files must stay readable by DuckDB 1.4/1.5 and the BI drivers built on them (DESIGN.md).
 DUCKDB_STORAGE_VERSION = "v1.4.0"

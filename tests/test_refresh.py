@@ -71,7 +71,8 @@ def test_manifest_lists_files_sources_and_gates(sample_refresh):
     root, status = sample_refresh
     assert status == 0
     sources = dict(_query("select item_name, status from publication_manifest where item_kind = 'source'"))
-    assert sources == {"ods": "present", "staff_survey": "present", "wres": "present", "board": "present"}
+    assert sources == {"ods": "present", "staff_survey": "present", "wres": "present", "board": "present",
+                       "respondents": "absent"}
     gates = dict(_query("select item_name, status from publication_manifest where item_kind = 'check'"))
     assert gates and "failed" not in gates.values()
     assert _query("select count(*) from publication_manifest where item_kind = 'file' and sha256 is null")[0][0] == 0
@@ -112,7 +113,8 @@ def test_only_some_sources_landed_publishes_what_it_can(isolated):
     shutil.copy(real_file("NSS24_detailed_spreadsheets_organisational_results.xlsx"), landing / "staff_survey" / "2024")
     assert cli.main(["refresh"]) == 0
     sources = dict(_query("select item_name, status from publication_manifest where item_kind = 'source'"))
-    assert sources == {"ods": "present", "staff_survey": "present", "wres": "absent", "board": "absent"}
+    assert sources == {"ods": "present", "staff_survey": "present", "wres": "absent", "board": "absent",
+                       "respondents": "absent"}
     assert _query("select count(distinct org_code) from fct_staff_survey_scores")[0][0] == 263
     assert _query("select count(*) from fct_wres_indicators")[0][0] == 0
     assert _query("select count(*) from dim_organisation where org_code in ('R1F1', 'R1F2', 'K0N6A')")[0][0] == 3

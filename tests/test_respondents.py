@@ -19,7 +19,7 @@ from pipelines.sample_data import generate
 from pipelines.sources import respondents as src
 from pipelines.sources import schemas
 from pipelines.sources.ingest import load_source
-from pipelines.sources.landing import SourceError
+from pipelines.sources.landing import SourceError, discover
 
 HEADER = ["org_code", "survey_year", "respondent_id", "occupation_group", "directorate", "ethnicity_group", "gender",
           "disability", "Q2a", "Q2b", "Q2c", "Q14b", "Q14c", "Q16b"]
@@ -79,7 +79,7 @@ def _build(db: Path, landing: Path, tmp: Path) -> subprocess.CompletedProcess:
         con.execute(f"insert into raw.{table} select * from frame")
         con.unregister("frame")
     con.execute("begin")
-    src.load(con, src.discover(landing))
+    src.load(con, discover(landing, src.SOURCE))
     con.execute("commit")
     con.close()
     env = {**os.environ, "WELLLED_BUILD_DB": str(db), "WELLLED_DBT_TARGET": "duckdb"}
@@ -198,16 +198,16 @@ def test_refused_files_name_the_file_and_rule(tmp_path):
     _write_csv(bad, HEADER + ["Q99z"], [row + [1] for row in _hand_rows()[:2]])
     con = src.connect(tmp_path / "x.duckdb")
     with pytest.raises(SourceError, match=r"bad\.csv.*Q99z.*not 2023 question codes"):
-        src.load(con, src.discover(landing))
+        src.load(con, discover(landing, src.SOURCE))
     _write_csv(bad, HEADER, [[*_hand_rows()[0][:1], 2022, *_hand_rows()[0][2:]]])
     with pytest.raises(SourceError, match=r"survey_year 2022 but is in the 2023 folder"):
-        src.load(con, src.discover(landing))
+        src.load(con, discover(landing, src.SOURCE))
     _write_csv(bad, HEADER, [[*_hand_rows()[0][:8], "often", *_hand_rows()[0][9:]]])
     with pytest.raises(SourceError, match=r"bad\.csv: has a value that is not of its column's type"):
-        src.load(con, src.discover(landing))
+        src.load(con, discover(landing, src.SOURCE))
     (landing / "respondents" / "loose.parquet").write_bytes(b"")
-    with pytest.raises(SourceError, match="survey-year folder"):
-        src.discover(landing)
+    with pytest.raises(SourceError, match="is not in a period folder"):
+        discover(landing, src.SOURCE)
 
 
 def test_absent_source_publishes_empty_tables_and_skips_its_gates(published):
@@ -229,7 +229,7 @@ def test_gates_check_engine_aggregates_and_a_sample(tmp_path):
     landing = tmp_path / "landing"
     _write_csv(landing / "respondents" / "2023" / "hand.csv", HEADER, _hand_rows())
     con = src.connect(tmp_path / "g.duckdb")
-    src.load(con, src.discover(landing))
+    src.load(con, discover(landing, src.SOURCE))
     profile = con.execute(src.profile_sql()).df()
     assert quality.validate("raw_staff_survey_respondent_profile", profile).status == "passed"
     con.execute("update raw.staff_survey_respondents set q2a = 9 where respondent_id = 'r01'")  # Q2a has 5 options

@@ -125,9 +125,15 @@ def test_a_file_dropped_into_the_landing_folder_requests_one_national_refresh(is
         [request4] = _requests(fourth)
         assert request4.run_key != request2.run_key
 
+        # Respondent-level data is a landed source like the others.
+        _land(landing, "respondents/2024/trust_R0A.csv", "org_code,survey_year\nR0A,2024\n")
+        fifth = _tick(instance, fourth.cursor)
+        [request5] = _requests(fifth)
+        assert request5.tags["wellled/landing_changes"] == "new respondents/2024"
+
         # Content, not timestamps: rewriting a file with the same bytes starts nothing.
         _land(landing, "ods/etr.csv", "R0A,Manchester University NHS Foundation Trust\n", age_seconds=100)
-        assert not _requests(_tick(instance, fourth.cursor))
+        assert not _requests(_tick(instance, fifth.cursor))
 
 
 def test_landing_sensor_waits_for_files_being_written_and_names_misplaced_files(isolated):

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import quality, settings, warehouse
 from ..sources import respondents as src
 from ..sources import schemas
-from ..sources.landing import SourceError
+from ..sources.landing import SourceError, discover
 from ..warehouse import PG_TYPES, PostgresWarehouse, _ddl
 from .checks import _result
 from .common import BUILD_DB_POOL, OWNERS, raw_key
@@ -37,7 +37,7 @@ def _table_schema() -> dg.TableSchema:
 def ingest_respondents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     landing = settings.landing_dir()
     try:
-        files = src.discover(landing)
+        files = discover(landing, src.SOURCE)
     except SourceError as error:
         raise _refused(error) from None
     wh = warehouse.current()

@@ -47,7 +47,7 @@ MAX_TAG_CHARS = 200
 
 def landed_files(landing: Path) -> list[LandedFile]:
     """Every file of every source, with its SHA-256 (raises SourceError for a misplaced file)."""
-    return [file for source in settings.SOURCES for file in discover(landing, source)]
+    return [file for source in settings.LANDED_SOURCES for file in discover(landing, source)]
 
 
 def period_key(file: LandedFile) -> str:

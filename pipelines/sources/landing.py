@@ -1,7 +1,8 @@
 """The landing folder: finding each source's files, their period keys, hashes and readable errors.
 
 Layout (SOURCES.md section 0): `ods/etr.csv`, `staff_survey/<YYYY>/*.xlsx`, `wres/<YYYY>/*.csv`,
-`board/<YYYY-MM-DD>/*.csv`. A file in the wrong place is refused with an error naming it.
+`board/<YYYY-MM-DD>/*.csv`, `respondents/<YYYY>/*.parquet|csv`. A file in the wrong place is refused with an
+error naming it.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ _PERIOD_PATTERNS = {
     "staff_survey": (re.compile(r"^\d{4}$"), "a survey year such as 2024"),
     "wres": (re.compile(r"^\d{4}$"), "a reporting year such as 2024"),
     "board": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "an as-at date such as 2024-03-31"),
+    "respondents": (re.compile(r"^\d{4}$"), "a survey year such as 2024"),
 }
-_SUFFIXES = {"ods": (".csv",), "staff_survey": (".xlsx",), "wres": (".csv",), "board": (".csv",)}
+_SUFFIXES = {"ods": (".csv",), "staff_survey": (".xlsx",), "wres": (".csv",), "board": (".csv",),
+             "respondents": (".parquet", ".csv")}
 
 
 def sha256_file(path: Path) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,11 +20,10 @@ import duckdb
 
 from .. import settings
 from . import schemas
-from .landing import LandedFile, SourceError, sha256_file
+from .landing import LandedFile, SourceError
 
 SOURCE = "respondents"
 TABLE = "staff_survey_respondents"
-SUFFIXES = (".parquet", ".csv")
 REQUIRED = ("org_code", "survey_year", "respondent_id", "occupation_group", "ethnicity_group", "gender",
             "disability")
 OPTIONAL = ("directorate",)
@@ -40,25 +38,6 @@ def question_codes_by_year() -> dict[int, frozenset[str]]:
         for row in csv.DictReader(handle):
             out.setdefault(int(row["survey_year"]), set()).add(row["question_code"].lower())
     return {y: frozenset(c) for y, c in out.items()}
-
-
-def discover(landing: Path) -> list[LandedFile]:
-    """Every respondent file landed, sorted by year then name; empty when the source is absent."""
-    root = landing / SOURCE
-    if not root.is_dir():
-        return []
-    found = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        rel = path.relative_to(landing)
-        parts = path.relative_to(root).parts
-        if len(parts) != 2 or not re.fullmatch(r"\d{4}", parts[0]):
-            raise SourceError(rel, "is not in a survey-year folder: respondent files belong in respondents/<YYYY>/.",
-                              hint="Move the file into its survey-year folder.")
-        if path.suffix.lower() not in SUFFIXES:
-            raise SourceError(rel, "is not a .parquet or .csv file, which respondent data must be.",
-                              hint="Remove it from the landing folder or convert it.")
-        found.append(LandedFile(SOURCE, parts[0], path, rel.as_posix(), sha256_file(path)))
-    return found
 
 
 def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
