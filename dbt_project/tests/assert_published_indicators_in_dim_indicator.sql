@@ -1,7 +1,7 @@
 {#
     The catalogue gate: every indicator_code of every published fact table (staff survey scores, questions and
     question options, WRES indicators, the board measures of fct_board_composition as the scorecard unpivots
-    them, and the scorecard itself) has a dim_indicator row, and every one but an unmapped staff survey
+    them, the scorecard itself, and the scores and WRES figures computed from respondent-level data) has a dim_indicator row, and every one but an unmapped staff survey
     question (question_id 'unmapped_<code>', shown with is_catalogued false) has a seeded catalogue row with
     a name, a definition, a source, a unit, a direction of good and, when it is assessed, a quality statement.
     One row per failing code; the build (and so publication) fails on any.
@@ -23,6 +23,11 @@ published_codes as (
     where source_table = 'fct_board_composition'
     union all
     select distinct indicator_code, 'fct_well_led_indicators' from {{ ref('fct_well_led_indicators') }}
+    union all
+    select distinct indicator_code, 'fct_staff_survey_respondent_scores'
+    from {{ ref('fct_staff_survey_respondent_scores') }}
+    union all
+    select distinct indicator_code, 'fct_staff_survey_respondent_wres' from {{ ref('fct_staff_survey_respondent_wres') }}
 
 ),
 

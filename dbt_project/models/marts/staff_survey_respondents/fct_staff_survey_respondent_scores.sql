@@ -54,6 +54,7 @@ final as (
         f.breakdown,
         f.breakdown_group,
         f.measure_code,
+        {{ dbt.concat(["'nss_'", 'lower(f.measure_code)']) }} as indicator_code,
         case
             when f.measure_code in ('ENGAGEMENT', 'MORALE') then 'theme'
             when {{ respondent_parent_measure_sql('f.measure_code') }} is null then 'element'
