@@ -197,27 +197,19 @@ def _release_dead_runs(instance) -> None:
     slot, so the next refresh does not wait for it forever. Only runs of this CLI whose process is gone."""
     import dagster as dg
 
+    from .run_launcher import process_alive
+
     for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED,
                                                                    dg.DagsterRunStatus.STARTING])):
         run = record.dagster_run
         pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
-        if pid is None or host != socket.gethostname() or _alive(int(pid)):
+        if pid is None or host != socket.gethostname() or process_alive(int(pid)):
             continue
         instance.report_run_failed(run, f"wellled: process {pid} of this run ended without finishing it "
                                         "(killed or crashed); its pool slot is released.")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         print(f"Released run {run.run_id[:8]}, left unfinished by a killed refresh (process {pid}).",
               file=sys.stderr)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _publish_command(args: argparse.Namespace) -> int:

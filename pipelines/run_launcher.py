@@ -44,7 +44,7 @@ class WellledRunLauncher(DefaultRunLauncher):
         pid = worker_pid(self._instance, run.run_id)
         if pid is None:
             return CheckRunHealthResult(WorkerStatus.RUNNING, "worker process not started yet")
-        if _alive(pid):
+        if process_alive(pid):
             return CheckRunHealthResult(WorkerStatus.RUNNING, f"worker process {pid} is alive")
         return CheckRunHealthResult(WorkerStatus.FAILED, f"run worker process {pid} is gone (killed or crashed) "
                                                          "without finishing the run; its pool slots are released.")
@@ -61,7 +61,8 @@ def worker_pid(instance, run_id: str) -> int | None:
     return None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this host still runs (a zombie does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -72,12 +72,7 @@ class DuckDBWarehouse:
                     con.execute(f"create or replace table {RAW}.{table} as select {select} from incoming")
                     con.unregister("incoming")
                     pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
-                con.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files')})")
-                con.execute(f"delete from {RAW}.landing_files where source = ?", [source])
-                if files:
-                    con.register("incoming", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
-                    con.execute(f"insert into {RAW}.landing_files select * from incoming")
-                    con.unregister("incoming")
+                _replace_landing_files(con, files, "source = ?", [[source]])
                 con.execute("commit")
             except Exception:
                 con.execute("rollback")
@@ -111,13 +106,7 @@ class DuckDBWarehouse:
                         con.execute(f"insert into {RAW}.{table} select {select} from incoming")
                         con.unregister("incoming")
                     pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
-                con.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files')})")
-                for period in periods:
-                    con.execute(f"delete from {RAW}.landing_files where source = ? and period = ?", [source, period])
-                if files:
-                    con.register("incoming", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
-                    con.execute(f"insert into {RAW}.landing_files select * from incoming")
-                    con.unregister("incoming")
+                _replace_landing_files(con, files, "source = ? and period = ?", [[source, p] for p in periods])
                 con.execute("commit")
             except Exception:
                 con.execute("rollback")
@@ -137,6 +126,19 @@ class DuckDBWarehouse:
                                     "select schema_name, view_name from duckdb_views() where not internal").fetchall()
             return {(s, n): con.execute(f'select count(*) from "{s}"."{n}"').fetchall()[0][0]
                     for s, n in relations if s in schema_names}
+
+
+def _replace_landing_files(con: duckdb.DuckDBPyConnection, files: list[dict], where: str,
+                           params: list[list]) -> None:
+    """Inside the caller's transaction: delete the landing_files rows `where` matches (once per parameter
+    list), then insert `files`."""
+    con.execute(f"create table if not exists {RAW}.landing_files ({_ddl('landing_files')})")
+    for values in params:
+        con.execute(f"delete from {RAW}.landing_files where {where}", values)
+    if files:
+        con.register("incoming", pd.DataFrame(files, columns=schemas.column_names("landing_files")))
+        con.execute(f"insert into {RAW}.landing_files select * from incoming")
+        con.unregister("incoming")
 
 
 class PostgresWarehouse:
