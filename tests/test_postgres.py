@@ -88,7 +88,9 @@ def test_postgres_refresh_publishes_what_duckdb_publishes(pg):
                 select = ", ".join(f'"{c}"' for c in columns)
                 duck_cols, duck_rows = _rows(duck.cursor(), f'select {select} from "{table}"')
                 pg_cols, pg_rows = _rows(cur, f'select {select} from published."{table}"')
-                assert duck_cols == pg_cols and len(duck_rows) == len(pg_rows) > 0, table
+                assert duck_cols == pg_cols and len(duck_rows) == len(pg_rows), table
+                # Respondent-level data is not landed in the sample (nor supported on PostgreSQL yet): empty.
+                assert len(duck_rows) > 0 or "respondent" in table, table
                 for left, right in zip(duck_rows, pg_rows, strict=True):
                     assert all(_same(a, b) for a, b in zip(left, right, strict=True)), (table, left, right)
     finally:
