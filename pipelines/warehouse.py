@@ -24,15 +24,25 @@ PG_TYPES = {"VARCHAR": "text", "INTEGER": "integer", "BIGINT": "bigint", "DOUBLE
             "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp"}
 
 
+def open_duckdb(path: Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the build file with the configured memory limit (the same one dbt runs with); new files
+    get the storage version BI drivers read. The caller closes it: prefer `connect`."""
+    path = path or settings.build_db_path()
+    config = {"memory_limit": settings.duckdb_memory_limit()}
+    if read_only:
+        con = duckdb.connect(str(path), read_only=True, config=config)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), config={**config,
+                                                "storage_compatibility_version": settings.DUCKDB_STORAGE_VERSION})
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 @contextmanager
 def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A DuckDB connection that is always closed: the build file admits one writer and no reader beside it."""
-    path = path or settings.build_db_path()
-    if read_only:
-        con = duckdb.connect(str(path), read_only=True)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), config={"storage_compatibility_version": settings.DUCKDB_STORAGE_VERSION})
+    con = open_duckdb(path, read_only=read_only)
     try:
         yield con
     finally:

@@ -20,6 +20,7 @@ from pipelines.sources import respondents as src
 from pipelines.sources import schemas
 from pipelines.sources.ingest import load_source
 from pipelines.sources.landing import SourceError, discover
+from pipelines.warehouse import open_duckdb
 
 HEADER = ["org_code", "survey_year", "respondent_id", "occupation_group", "directorate", "ethnicity_group", "gender",
           "disability", "Q2a", "Q2b", "Q2c", "Q14b", "Q14c", "Q16b"]
@@ -68,7 +69,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 def _build(db: Path, landing: Path, tmp: Path) -> subprocess.CompletedProcess:
     """Ingest respondents (and any staff survey workbooks) into a fresh file and dbt build the respondent marts."""
-    con = src.connect(db)
+    con = open_duckdb(db)
     con.execute("create schema raw")
     for table in schemas.RAW_TABLES:
         if table != src.TABLE:
@@ -196,7 +197,7 @@ def test_refused_files_name_the_file_and_rule(tmp_path):
     landing = tmp_path / "landing"
     bad = landing / "respondents" / "2023" / "bad.csv"
     _write_csv(bad, HEADER + ["Q99z"], [row + [1] for row in _hand_rows()[:2]])
-    con = src.connect(tmp_path / "x.duckdb")
+    con = open_duckdb(tmp_path / "x.duckdb")
     with pytest.raises(SourceError, match=r"bad\.csv.*Q99z.*not 2023 question codes"):
         src.load(con, discover(landing, src.SOURCE))
     _write_csv(bad, HEADER, [[*_hand_rows()[0][:1], 2022, *_hand_rows()[0][2:]]])
@@ -228,7 +229,7 @@ def test_gates_check_engine_aggregates_and_a_sample(tmp_path):
 
     landing = tmp_path / "landing"
     _write_csv(landing / "respondents" / "2023" / "hand.csv", HEADER, _hand_rows())
-    con = src.connect(tmp_path / "g.duckdb")
+    con = open_duckdb(tmp_path / "g.duckdb")
     src.load(con, discover(landing, src.SOURCE))
     profile = con.execute(src.profile_sql()).df()
     assert quality.validate("raw_staff_survey_respondent_profile", profile).status == "passed"

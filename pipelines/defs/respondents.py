@@ -13,7 +13,7 @@ from .. import quality, settings, warehouse
 from ..sources import respondents as src
 from ..sources import schemas
 from ..sources.landing import SourceError, discover
-from ..warehouse import PG_TYPES, PostgresWarehouse, _ddl
+from ..warehouse import PG_TYPES, PostgresWarehouse, _ddl, open_duckdb
 from .checks import _result
 from .common import BUILD_DB_POOL, OWNERS, raw_key
 
@@ -51,7 +51,7 @@ def ingest_respondents(context: dg.AssetExecutionContext) -> dg.MaterializeResul
                                          "on the DuckDB warehouse, or remove respondents/ from the landing folder.")
         _empty_on_postgres(wh)
         return dg.MaterializeResult(metadata={"dagster/row_count": 0, "source_absent": True})
-    con = src.connect(wh.path)
+    con = open_duckdb(wh.path)
     try:
         con.execute("begin transaction")
         try:
@@ -100,7 +100,7 @@ def _empty_on_postgres(wh: PostgresWarehouse) -> None:
 
 def gate_frame(suite: str) -> pd.DataFrame:
     """The small frame the suite checks, computed by DuckDB from the whole raw table."""
-    con = src.connect(settings.build_db_path(), read_only=True)
+    con = open_duckdb(settings.build_db_path(), read_only=True)
     try:
         if suite.endswith("_profile"):
             return con.execute(src.profile_sql()).df()

@@ -14,11 +14,9 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import duckdb
 
-from .. import settings
 from . import schemas
 from .landing import LandedFile, SourceError
 
@@ -38,20 +36,6 @@ def question_codes_by_year() -> dict[int, frozenset[str]]:
         for row in csv.DictReader(handle):
             out.setdefault(int(row["survey_year"]), set()).add(row["question_code"].lower())
     return {y: frozenset(c) for y, c in out.items()}
-
-
-def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to the build file with the configured memory limit."""
-    path = path or settings.build_db_path()
-    config = {"memory_limit": settings.duckdb_memory_limit()}
-    if read_only:
-        con = duckdb.connect(str(path), read_only=True, config=config)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), config={**config, "storage_compatibility_version":
-                                                    settings.DUCKDB_STORAGE_VERSION})
-    con.execute("set enable_progress_bar = false")
-    return con
 
 
 def create_table_sql(table: str = f"raw.{TABLE}", *, types: dict[str, str] | None = None) -> str:
