@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-# The dbt manifest is built once (not parsed again by every Dagster process).
+# The dbt manifest is built once (not parsed again by every Dagster process), with the profile the pipeline
+# will use, so that its first `dbt build` parses only what changed.
 $(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v target/)
-	cd dbt_project && WELLLED_BUILD_DB=$${WELLLED_BUILD_DB:-/tmp/wellled-parse.duckdb} ../$(BIN)/dbt parse --quiet --profiles-dir .
+	cd dbt_project && WELLLED_BUILD_DB=$$(../$(BIN)/python -c 'from pipelines import settings; print(settings.build_db_path())') \
+		../$(BIN)/dbt parse --quiet --profiles-dir .
 	@touch $(MANIFEST)
 
 demo: install

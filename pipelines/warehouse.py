@@ -130,13 +130,6 @@ class DuckDBWarehouse:
         with connect(self.path, read_only=True) as con:
             return {s for (s,) in con.execute(f"select distinct source from {RAW}.landing_files").fetchall()}
 
-    def row_counts(self, schema_names: tuple[str, ...]) -> dict[tuple[str, str], int]:
-        with connect(self.path, read_only=True) as con:
-            relations = con.execute("select schema_name, table_name from duckdb_tables() union all "
-                                    "select schema_name, view_name from duckdb_views() where not internal").fetchall()
-            return {(s, n): con.execute(f'select count(*) from "{s}"."{n}"').fetchall()[0][0]
-                    for s, n in relations if s in schema_names}
-
 
 def _replace_landing_files(con: duckdb.DuckDBPyConnection, files: list[dict], where: str,
                            params: list[list]) -> None:
@@ -252,12 +245,6 @@ class PostgresWarehouse:
 
     def landed_sources(self) -> set[str]:
         return set(self.query(f"select distinct source from {RAW}.landing_files")["source"])
-
-    def row_counts(self, schema_names: tuple[str, ...]) -> dict[tuple[str, str], int]:
-        relations = self.query("select table_schema, table_name from information_schema.tables "
-                               "where table_schema = any(%s)", [list(schema_names)])
-        return {(s, n): int(self.query(f'select count(*) as n from "{s}"."{n}"')["n"][0])
-                for s, n in relations.itertuples(index=False)}
 
 
 def period_prefix(source: str, period: str) -> str:

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -110,31 +111,48 @@ translator = WellledTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Seeds, staging, intermediate and mart models with their dbt tests (`dbt build`)."""
     os.environ.update(dbt_env())
-    # dbt holds the build file's only lock while it runs, so row counts are read once it has finished
-    # (dagster-dbt's fetch_row_counts would open a second connection beside it and be refused).
     # dbt's artifacts go with the run's other records, not into a new folder under dbt_project/ per run.
     target = settings.run_dir(context.run.run_id) / "dbt"
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
-    events = list(invocation.stream())
-    counts = _row_counts()
-    for event in events:
-        key = getattr(event, "asset_key", None) or _output_key(context, event)
-        if isinstance(event, dg.Output | dg.AssetMaterialization) and key and tuple(key.path) in counts:
-            event = event.with_metadata({**event.metadata, "dagster/row_count": counts[tuple(key.path)]})
-        yield event
+    invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False, target_path=target)
+    # Events are passed on as dbt emits them, so Dagster records them while dbt is still building. dbt holds
+    # the build file's only lock meanwhile, so row counts come from the log_row_count post-hook's lines
+    # (dagster-dbt's fetch_row_counts would open a second connection beside dbt and be refused).
+    counts: dict[str, int] = {}
+    for raw in invocation.stream_raw_events():
+        counted = ROW_COUNT_LINE.match(raw.raw_event["info"].get("msg") or "")
+        if counted:
+            counts[counted["unique_id"]] = int(counted["rows"])
+        for event in raw.to_default_asset_events(manifest=invocation.manifest, dagster_dbt_translator=translator,
+                                                 context=context, target_path=target, project=dbt_project):
+            unique_id = raw.raw_event["data"].get("node_info", {}).get("unique_id")
+            if isinstance(event, dg.Output | dg.AssetMaterialization) and unique_id in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[unique_id]})
+            yield event
+    keep_partial_parse(target)
     if not invocation.is_successful():
         raise dg.Failure(description="dbt build failed: a model errored or a dbt test failed. Downstream models "
                                      "were skipped and nothing is published. See the dbt checks and log above.",
                          metadata={"dbt_log": str(target / "dbt.log")})
 
 
-def _output_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
-    name = getattr(event, "output_name", None)
-    return context.asset_key_for_output(name) if name else None
+# Unit tests check the SQL's logic on fixed inputs: they run in `make test` (tests/test_dbt_unit_tests.py), not
+# in every refresh, where they would only re-prove the same code (dbt's own advice). The debug log stays out
+# of the run folder's dbt.log (megabytes per build); info keeps every result and error.
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
+ROW_COUNT_LINE = re.compile(r"^wellled row_count (?P<unique_id>\S+) (?P<rows>\d+)$")  # macros/utils/log_row_count.sql
 
 
-def _row_counts() -> dict[tuple[str, str], int]:
-    return warehouse.current().row_counts(("seeds", "staging", "intermediate", "marts"))
+def keep_partial_parse(target: Path) -> None:
+    """Save the run's parse state for the next run: dbt re-parses the whole project (seconds) whenever the
+    profile differs from the saved one's (the build file's path is part of it), e.g. on the first refresh
+    into a new warehouse folder. Written atomically; dbt checks the profile before trusting it."""
+    fresh = target / "partial_parse.msgpack"
+    if not fresh.exists():
+        return
+    kept = dbt_project.project_dir / dbt_project.target_path / "partial_parse.msgpack"
+    temporary = kept.with_name(f".{kept.name}.{os.getpid()}")
+    shutil.copyfile(fresh, temporary)
+    os.replace(temporary, kept)
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)

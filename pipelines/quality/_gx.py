@@ -59,8 +59,10 @@ def batch_definition(asset_name: str) -> Any:
         return asset.add_batch_definition_whole_dataframe("whole_frame")
 
 
+@functools.lru_cache(maxsize=4)
 def docs_context(results_dir: str, site_dir: str) -> Any:
-    """A second ephemeral context whose validation results and Data Docs site live in folders.
+    """A second ephemeral context whose validation results and Data Docs site live in folders (one per run
+    folder, kept: a refresh adds to it once per gate).
 
     Results are stored as files so that checks run in separate processes add to one run's site.
     """

@@ -2,9 +2,10 @@
 
     build_data_docs(outcomes, run_dir) -> run_dir / "index.html"
 
-Calls add to the folder: each call stores its (already redacted) validation results and outcome, then
-rebuilds the GX site and the overview from everything stored there. So checks that run in separate
-processes can each call it with their own outcome and the run still gets one site.
+Calls add to the folder: each call stores its (already redacted) validation results and outcome, renders
+their pages, then rebuilds the site index and the overview from everything stored there. So checks that
+run in separate processes can each call it with their own outcome and the run still gets one site, and a
+refresh's 26 gates render 26 pages, not 1 + 2 + ... + 26.
 
 Layout of `run_dir`:
     index.html            overview: every suite's status (passed / warning / failed / skipped) and failures
@@ -45,6 +46,7 @@ def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, ru
     with _gx.LOCK:
         ctx = _gx.docs_context(str(results_dir), str(site_dir))
         run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
+        keys = []
         for outcome in outcomes:
             _write_json(out / "outcomes" / f"{outcome.suite}.json", outcome.to_metadata())
             if outcome.gx_result is None:
@@ -56,7 +58,8 @@ def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, ru
             )
             outcome.gx_result.meta["run_id"] = run_id  # shown on the page as run name and time
             ctx.validation_results_store.set(key, outcome.gx_result)
-        ctx.build_data_docs(site_names=["wellled"])
+            keys.append(key)
+        ctx.build_data_docs(site_names=["wellled"], resource_identifiers=keys)
     index = out / "index.html"
     _write_text(index, _overview(out, site_dir))
     return index

@@ -31,40 +31,38 @@ class SourceLoad:
 def load_source(source: str, landing: Path, *, periods: Collection[str] | None = None,
                 log: Callable[[str], None] = lambda _: None) -> SourceLoad:
     """Parse every landed file of a source (or only those of `periods`, e.g. {"2024"}: a partitioned ingest).
-    Raises SourceError (file, sheet, row, rule) on bad input."""
+    Raises SourceError (file, sheet, row, rule) on bad input. `log` gets one line per period, not per file
+    (a board refresh lands thousands of files)."""
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    rows: dict[str, list[pd.DataFrame]] = {t: [] for t in schemas.SOURCE_TABLES[source]}
+    # Rows are gathered as tuples and framed once per table: a DataFrame per file costs more than parsing it.
+    rows: dict[str, list[tuple]] = {t: [] for t in schemas.SOURCE_TABLES[source]}
     files, keyed = [], {}
     landed = discover(landing, source)
     if periods is not None:
         landed = [f for f in landed if f.period in set(periods)]
     for file in landed:
         kind, per_table = _parse(file, keyed)
-        count = 0
-        for table, frame in per_table.items():
-            frame = frame.assign(_source_file=file.relpath, _source_sha256=file.sha256, _loaded_at=loaded_at)
-            rows[table].append(frame[schemas.column_names(table)])
-            count += len(frame)
+        lineage = (file.relpath, file.sha256, loaded_at)
+        for table, parsed in per_table.items():
+            rows[table].extend(row[:-1] + lineage + row[-1:] for row in parsed)  # parsers end with _row_number
         files.append({"source": source, "period": file.period, "file_kind": kind, "path": file.relpath,
-                      "sha256": file.sha256, "rows": count})
-        log(f"{file.relpath}: {kind}, {count} rows")
-    tables = {t: pd.concat(frames, ignore_index=True) if frames else _empty(t) for t, frames in rows.items()}
+                      "sha256": file.sha256, "rows": sum(len(parsed) for parsed in per_table.values())})
+    for period in dict.fromkeys(f["period"] for f in files):
+        landed_then = [f for f in files if f["period"] == period]
+        log(f"{source}/{period or ''}: {len(landed_then)} file(s), {sum(f['rows'] for f in landed_then):,} rows")
+    tables = {t: pd.DataFrame(r, columns=schemas.column_names(t)) if r else _empty(t) for t, r in rows.items()}
     return SourceLoad(source, tables, files)
 
 
-def _parse(file: LandedFile, keyed: dict) -> tuple[str, dict[str, pd.DataFrame]]:
+def _parse(file: LandedFile, keyed: dict) -> tuple[str, dict[str, list[tuple]]]:
     """Each parser emits the raw table's own columns then `_row_number`; ingest adds the other lineage."""
     if file.source == "staff_survey":
         parsed = staff_survey.parse_workbook(file)
         refuse_duplicate_keys(keyed, ("staff_survey", parsed.year, parsed.kind), file.relpath,
                               f"the {parsed.year} {parsed.kind.replace('_', ' ')}")
-        return parsed.kind, {t: pd.DataFrame(r, columns=_own_columns(t)) for t, r in parsed.tables.items()}
+        return parsed.kind, parsed.tables
     table = schemas.SOURCE_TABLES[file.source][0]
-    return table, {table: pd.DataFrame(_CSV_PARSERS[file.source](file, keyed), columns=_own_columns(table))}
-
-
-def _own_columns(table: str) -> list[str]:
-    return schemas.column_names(table, lineage=False) + ["_row_number"]
+    return table, {table: _CSV_PARSERS[file.source](file, keyed)}
 
 
 def _empty(table: str) -> pd.DataFrame:

@@ -1,0 +1,38 @@
+"""The dbt unit tests (worked examples of the SQL's formulas on fixed inputs) pass.
+
+A refresh leaves them out (pipelines/defs/dbt.py BUILD_ARGS: they re-prove the code, not the data), so this is
+where they run: on a copy of the sample refresh's build warehouse, which holds every relation they read.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines import settings
+
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
+    root, status = sample_refresh
+    assert status == 0, "the sample refresh did not publish"
+    build_copy = tmp_path / "build.duckdb"
+    shutil.copyfile(root / "warehouse" / "build" / "wellled.duckdb", build_copy)
+    target = tmp_path / "target"
+    result = subprocess.run(
+        [DBT, "test", "--select", "test_type:unit", "--project-dir", str(settings.DBT_PROJECT_DIR),
+         "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", str(target),
+         "--log-path", str(tmp_path / "logs")],
+        env={**os.environ, "WELLLED_BUILD_DB": str(build_copy), "WELLLED_DBT_TARGET": "duckdb"},
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:]
+
+    manifest = json.loads((settings.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    declared = {uid for uid in manifest.get("unit_tests", {})}
+    ran = {r["unique_id"]: r["status"] for r in json.loads((target / "run_results.json").read_text())["results"]}
+    assert declared, "the manifest declares no unit tests"
+    assert set(ran) == declared, f"not run: {sorted(declared - set(ran))}"
+    assert set(ran.values()) == {"pass"}, {uid: s for uid, s in ran.items() if s != "pass"}
