@@ -1,7 +1,7 @@
 """Respondent-level staff survey data: the ingest asset (DuckDB copies the files itself) and its GX gates.
 
 The gates never load the 100 million answer cells into pandas: the engine computes a profile per file,
-year and organisation (counts, bad codes, answer-code range) and draws a reservoir sample of respondents
+year and organisation (counts, bad codes, answer-code range) and draws a pseudo-random sample of respondents
 without their protected characteristics; GX validates those two small frames.
 """
 
@@ -20,7 +20,7 @@ from .common import BUILD_DB_POOL, OWNERS, raw_key
 
 SAMPLE_ROWS = 5000
 GATE_SUITES = {"raw_staff_survey_respondent_profile": "aggregates per file, year and organisation.",
-               "raw_staff_survey_respondent_sample": "a reservoir sample of respondents, answer codes in scale."}
+               "raw_staff_survey_respondent_sample": "a pseudo-random sample of respondents, answer codes in scale."}
 
 
 def _table_schema() -> dg.TableSchema:
@@ -110,8 +110,9 @@ def gate_frame(suite: str) -> pd.DataFrame:
                  if c.name not in schemas.RESPONDENT_PROTECTED
                  and c.name not in ("directorate", "_source_sha256", "_loaded_at")]
         cols = ", ".join(f'"{c}"' for c in shown)
-        return con.execute(f"select {cols} from raw.{src.TABLE} using sample reservoir({SAMPLE_ROWS} rows) "
-                           "repeatable (42) order by survey_year, org_code, _row_number").df()
+        # Respondents picked by a hash of (file, row): the same ones whatever order the ingest stored them in.
+        return con.execute(f"select * from (select {cols} from raw.{src.TABLE} order by hash(_source_file, "
+                           f"_row_number) limit {SAMPLE_ROWS}) order by survey_year, org_code, _row_number").df()
     finally:
         con.close()
 
