@@ -143,15 +143,20 @@ def walls_text(run: dict) -> str:
     return f"median of {len(walls)}: " + ", ".join(f"{w:.1f}" for w in walls) + " s" if len(walls) > 1 else ""
 
 
-def pipeline_run(name: str, work: Path, env: dict[str, str]) -> dict:
-    """One respondent_refresh from scratch: a new build warehouse and Dagster instance."""
+def fresh_run(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, float, TreeSampler, float]:
+    """A refresh from scratch: a new build warehouse and Dagster instance, the manifest parsed with its profile."""
     for folder in ("WELLLED_WAREHOUSE_DIR", "DAGSTER_HOME"):
         shutil.rmtree(env[folder], ignore_errors=True)
     prepare_manifest(env)
+    return run_measured(cmd, env, log)
+
+
+def pipeline_run(name: str, work: Path, env: dict[str, str]) -> dict:
+    """One respondent_refresh from scratch, with the time and peak memory of each stage."""
     steps_file = work / f"{name}_steps.json"
     run_env = {**env, "BENCH_STEPS": str(steps_file)}
-    status, wall, sampler, t0 = run_measured([PY, str(ROOT / "bench" / "run_job.py"), "respondent_refresh"], run_env,
-                                             work / f"{name}_refresh.log")
+    status, wall, sampler, t0 = fresh_run([PY, str(ROOT / "bench" / "run_job.py"), "respondent_refresh"], run_env,
+                                          work / f"{name}_refresh.log")
     if status != 0:
         print(f"  {name}: respondent_refresh FAILED (exit {status}); see {work / f'{name}_refresh.log'}")
     steps = json.loads(steps_file.read_text()) if steps_file.exists() else []
@@ -258,12 +263,8 @@ def demo(args, env: dict[str, str]) -> None:
     run_env = {**env, "WELLLED_LANDING_DIR": str(work / "landing"), "WELLLED_WAREHOUSE_DIR": str(work / "warehouse"),
                "DAGSTER_HOME": str(work / "dagster_home")}
     runs = []
-    for _ in range(args.repeat):  # each from scratch: a new build warehouse and Dagster instance
-        for folder in ("warehouse", "dagster_home"):
-            shutil.rmtree(work / folder, ignore_errors=True)
-        prepare_manifest(run_env)
-        status, wall, sampler, _ = run_measured([PY, "-m", "pipelines.cli", "refresh"], run_env,
-                                                work / "refresh.log")
+    for _ in range(args.repeat):
+        status, wall, sampler, _ = fresh_run([PY, "-m", "pipelines.cli", "refresh"], run_env, work / "refresh.log")
         runs.append({"status": status, "wall": wall, "peak": sampler.peak()})
     run = median_run(runs)
     ok = all(r["status"] == 0 for r in runs)

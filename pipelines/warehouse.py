@@ -73,14 +73,10 @@ class DuckDBWarehouse:
             try:
                 con.execute(f"create schema if not exists {RAW}")
                 for table, frame in tables.items():
-                    cols = schemas.columns(table)
                     if frame.empty:
                         con.execute(f"create or replace table {RAW}.{table} ({_ddl(table)})")
                         continue
-                    con.register("incoming", frame[[c.name for c in cols]])
-                    select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
-                    con.execute(f"create or replace table {RAW}.{table} as select {select} from incoming")
-                    con.unregister("incoming")
+                    _copy_frame(con, f"create or replace table {RAW}.{table} as", table, frame)
                     pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
                 _replace_landing_files(con, files, "source = ?", [[source]])
                 con.execute("commit")
@@ -101,7 +97,6 @@ class DuckDBWarehouse:
             try:
                 con.execute(f"create schema if not exists {RAW}")
                 for table, frame in tables.items():
-                    cols = schemas.columns(table)
                     con.execute(f"create table if not exists {RAW}.{table} ({_ddl(table)})")
                     existing = [c for (c,) in con.execute(
                         "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
@@ -111,10 +106,7 @@ class DuckDBWarehouse:
                         con.execute(f"delete from {RAW}.{table} where starts_with(_source_file, ?)",
                                     [period_prefix(source, period)])
                     if not frame.empty:
-                        con.register("incoming", frame[[c.name for c in cols]])
-                        select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
-                        con.execute(f"insert into {RAW}.{table} select {select} from incoming")
-                        con.unregister("incoming")
+                        _copy_frame(con, f"insert into {RAW}.{table}", table, frame)
                     pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
                 _replace_landing_files(con, files, "source = ? and period = ?", [[source, p] for p in periods])
                 con.execute("commit")
@@ -129,6 +121,15 @@ class DuckDBWarehouse:
     def landed_sources(self) -> set[str]:
         with connect(self.path, read_only=True) as con:
             return {s for (s,) in con.execute(f"select distinct source from {RAW}.landing_files").fetchall()}
+
+
+def _copy_frame(con: duckdb.DuckDBPyConnection, statement: str, table: str, frame: pd.DataFrame) -> None:
+    """`statement` ("insert into raw.t" or "create ... as") the frame's rows, cast to the raw table's types."""
+    cols = schemas.columns(table)
+    con.register("incoming", frame[[c.name for c in cols]])
+    select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
+    con.execute(f"{statement} select {select} from incoming")
+    con.unregister("incoming")
 
 
 def _replace_landing_files(con: duckdb.DuckDBPyConnection, files: list[dict], where: str,

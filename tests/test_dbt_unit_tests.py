@@ -31,7 +31,7 @@ def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
     assert result.returncode == 0, result.stdout[-4000:]
 
     manifest = json.loads((settings.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
-    declared = {uid for uid in manifest.get("unit_tests", {})}
+    declared = set(manifest.get("unit_tests", {}))
     ran = {r["unique_id"]: r["status"] for r in json.loads((target / "run_results.json").read_text())["results"]}
     assert declared, "the manifest declares no unit tests"
     assert set(ran) == declared, f"not run: {sorted(declared - set(ran))}"

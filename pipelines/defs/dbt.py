@@ -125,9 +125,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         counted = ROW_COUNT_LINE.match(raw.raw_event["info"].get("msg") or "")
         if counted:
             counts[counted["unique_id"]] = int(counted["rows"])
+        unique_id = raw.raw_event["data"].get("node_info", {}).get("unique_id")
         for event in raw.to_default_asset_events(manifest=invocation.manifest, dagster_dbt_translator=translator,
                                                  context=context, target_path=target, project=dbt_project):
-            unique_id = raw.raw_event["data"].get("node_info", {}).get("unique_id")
             if isinstance(event, dg.Output | dg.AssetMaterialization) and unique_id in counts:
                 event = event.with_metadata({**event.metadata, "dagster/row_count": counts[unique_id]})
             yield event
