@@ -1,27 +1,26 @@
 """`make bench`: respondent-level data at national scale against the floor and against pandas.
 
 For one national year (210 trusts, about 750,000 respondents) and a backfill of every year the question
-crosswalk knows (2021-2024), it lands the generated respondent files, runs the `respondent_refresh` job
-(ingest by DuckDB, GX gates on engine aggregates and a sample, dbt scoring, mart gates, publication) in a
-child process and prints, per stage, wall time and peak memory (resident set of the whole process tree,
-sampled every 50 ms). In the same run it times baselines computing the same trust-level weighted sub-score
-means from the same files, each in its own process:
+crosswalk knows (2021-2024), it lands the generated respondent files, runs `wellled refresh --respondents`
+(the respondent_refresh job: ingest by DuckDB, GX gates on engine aggregates and a sample, dbt scoring, mart
+gates, publication) in a child process and prints, per stage, wall time and peak memory (resident set of the
+whole process tree, sampled every 50 ms). In the same run it times baselines computing the same trust-level
+weighted sub-score means from the same files, each in its own process:
 - the floor: one DuckDB query (same memory_limit) over the Parquet files;
-- pandas (plain): read, melt long, merge, group by, as an analyst would write it;
+- pandas (plain): read, melt long, merge, group by, as an analyst would write it, one year file at a time;
 - pandas + numpy (tuned): wide, hand-vectorised, one year file at a time.
 Every baseline is checked against the published scores. It also times the default demo refresh (210
 trusts, 2021-2024 published-level files, `wellled refresh`) and loading the Dagster definitions.
 Refreshes (each from a new warehouse) and the floor run --repeat times and the median run is reported,
 with every run's time: on a 2-core machine one run varies by a third.
 
-    python bench/bench.py [--trusts 210] [--work DIR] [--memory-limit 1GB] [--repeat 3] [--skip-backfill]
-                          [--skip-demo] [--pandas-limit-gb GB]
+    python bench/bench.py [--trusts 210] [--work DIR] [--memory-limit 1GB] [--repeat 3] [--skip-national]
+                          [--skip-backfill] [--skip-demo] [--pandas-limit-gb GB]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -108,18 +107,18 @@ def mb(n: int) -> str:
 
 
 # --- the respondent pipeline --------------------------------------------------------------------------------
-def stage_of(step: str) -> str:
-    if step.startswith("raw__") and "_gx_" in step:
-        return "source gates (GX)"
-    if step.startswith("raw__") or step.startswith("ingest"):
-        return "ingest (DuckDB)"
-    if step.startswith("dbt"):
-        return "dbt build + tests"
-    if "_gx_" in step:
-        return "mart gates (GX)"
-    if "publication" in step or "publish" in step:
-        return "publish"
-    return "other steps"
+STAGE_LABELS = {"ingest": "ingest (DuckDB)", "source gates": "source gates (GX)", "mart gates": "mart gates (GX)"}
+
+
+def run_steps(dagster_home: str) -> list[tuple[str, float, float, str]]:
+    """The steps of the one run recorded in a fresh Dagster instance: (step key, start, end, outcome)."""
+    import dagster as dg
+
+    from pipelines.summary import step_times
+
+    with dg.DagsterInstance.from_config(dagster_home) as instance:
+        runs = instance.get_runs(limit=1)
+        return step_times(instance, runs[0].run_id) if runs else []
 
 
 def prepare_manifest(env: dict[str, str]) -> float:
@@ -152,21 +151,22 @@ def fresh_run(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, floa
 
 
 def pipeline_run(name: str, work: Path, env: dict[str, str]) -> dict:
-    """One respondent_refresh from scratch, with the time and peak memory of each stage."""
-    steps_file = work / f"{name}_steps.json"
-    run_env = {**env, "BENCH_STEPS": str(steps_file)}
-    status, wall, sampler, t0 = fresh_run([PY, str(ROOT / "bench" / "run_job.py"), "respondent_refresh"], run_env,
+    """One `wellled refresh --respondents` (respondent_refresh) from scratch, with each stage's time and peak
+    memory."""
+    from pipelines.summary import STAGES, stage_of
+
+    status, wall, sampler, t0 = fresh_run([PY, "-m", "pipelines.cli", "refresh", "--respondents"], env,
                                           work / f"{name}_refresh.log")
     if status != 0:
         print(f"  {name}: respondent_refresh FAILED (exit {status}); see {work / f'{name}_refresh.log'}")
-    steps = json.loads(steps_file.read_text()) if steps_file.exists() else []
-    stages: dict[str, list[float]] = {}
-    for step, start, end in steps:
-        s = stages.setdefault(stage_of(step), [0.0, 0.0])
+    steps = run_steps(env["DAGSTER_HOME"])
+    stages = {STAGE_LABELS.get(stage, stage): [0.0, 0.0] for stage in STAGES}
+    for step, start, end, _ in steps:
+        s = stages.setdefault(STAGE_LABELS.get(stage_of(step), stage_of(step)), [0.0, 0.0])
         s[0] += end - start
         s[1] = max(s[1], sampler.peak(start, end))
     inside = sum(v[0] for v in stages.values())
-    first = min((s for _, s, _ in steps), default=t0)
+    first = min((s for _, s, _, _ in steps), default=t0)
     stages["orchestration (start-up, definitions, run)"] = [wall - inside, sampler.peak(t0, first)]
     return {"status": status, "wall": wall, "peak": sampler.peak(), "stages": stages}
 
@@ -295,6 +295,7 @@ def main() -> int:
     parser.add_argument("--memory-limit", default=os.environ.get("WELLLED_DUCKDB_MEMORY_LIMIT", "1GB"))
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each pipeline refresh and of the floor; the median is reported (default 3)")
+    parser.add_argument("--skip-national", action="store_true", help="skip the national year and the backfill")
     parser.add_argument("--skip-backfill", action="store_true")
     parser.add_argument("--skip-demo", action="store_true")
     # The plain pandas baseline needs about 20 GB for one national year (measured): by default it may use
@@ -309,8 +310,9 @@ def main() -> int:
     env.pop("WELLLED_WAREHOUSE_URL", None)
     print(f"wellled bench on {os.cpu_count()} cores, DuckDB memory_limit {args.memory_limit}, work folder {args.work}")
     definitions_load(env)
-    national("national year", (2024,), args, env)
-    if not args.skip_backfill:
+    if not args.skip_national:
+        national("national year", (2024,), args, env)
+    if not (args.skip_national or args.skip_backfill):
         national("backfill", (2021, 2022, 2023, 2024), args, env)
     if not args.skip_demo:
         demo(args, env)

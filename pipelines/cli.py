@@ -2,6 +2,8 @@
 
     wellled sample --out DIR [--trusts N] [--years 2021-2024] [--seed S] [--respondents parquet|csv]
     wellled refresh            run the national_refresh job on the landing folder and publish
+    wellled refresh --respondents
+                               only the respondent-level data (respondent_refresh), then publish
     wellled demo               sample data into the landing folder, then refresh
     wellled ingest SOURCE [PERIOD ...] [--publish]
                                replace only those periods of one source (a partitioned run), then
@@ -29,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     sample = commands.add_parser("sample", help="write realistic sample landing files in the official formats")
     sample.add_argument("--out", type=Path, default=None, help="landing folder (default: WELLLED_LANDING_DIR)")
     _sample_options(sample)
-    commands.add_parser("refresh", help="run the national refresh on the landing folder and publish")
+    refresh_cmd = commands.add_parser("refresh", help="run the national refresh on the landing folder and publish")
+    refresh_cmd.add_argument("--respondents", action="store_true",
+                             help="only the respondent-level survey data (respondent_refresh): ingest, score, gate "
+                                  "and publish it; the other sources keep what the last refresh loaded")
     demo = commands.add_parser("demo", help="generate sample data into the landing folder, then refresh")
     _sample_options(demo)
     ingest = commands.add_parser("ingest", help="replace only some periods of one source (one partitioned run)")
@@ -48,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sample":
         return _sample(args.out or settings.landing_dir(), args)
     if args.command == "refresh":
-        return refresh()
+        return refresh("respondent_refresh" if args.respondents else "national_refresh")
     if args.command == "ingest":
         return ingest_periods(args.source, args.periods, publish=args.publish)
     if args.command == "demo":
@@ -102,8 +107,9 @@ def _sample(out: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def refresh() -> int:
-    """Run national_refresh in this process, recorded in the Dagster instance, then print a summary."""
+def refresh(job: str = "national_refresh") -> int:
+    """Run a refresh job (national_refresh, or respondent_refresh) in this process, recorded in the Dagster
+    instance, then print a summary."""
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
     settings.ensure_dagster_home()
     import dagster as dg
@@ -111,11 +117,12 @@ def refresh() -> int:
     from .definitions import defs
     from .summary import print_summary
 
-    print(f"National refresh of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
+    what = "Respondent-level refresh" if job == "respondent_refresh" else "National refresh"
+    print(f"{what} of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
     started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
         _release_dead_runs(instance)
-        result = defs.resolve_job_def("national_refresh").execute_in_process(
+        result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, raise_on_error=False, run_config={"loggers": {"console": {}}},
             tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
         return print_summary(result, instance, time.monotonic() - started)

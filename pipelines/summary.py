@@ -9,36 +9,49 @@ import dagster as dg
 
 from . import publish
 
+STAGES = ("ingest", "source gates", "dbt build + tests", "mart gates", "publish")
 
-def _stage(step_key: str) -> str:
-    if step_key.startswith("ingest_"):
+
+def stage_of(step_key: str) -> str:
+    """The refresh stage a step belongs to (step keys: ingest_<source>, raw__<table> for the respondent
+    ingest, <asset>_gx_<suite> for a gate, dbt_*, publication__*)."""
+    if "_gx_" in step_key:
+        return "source gates" if step_key.startswith("raw__") else "mart gates"
+    if step_key.startswith(("ingest_", "raw__")):
         return "ingest"
     if step_key.startswith("dbt_"):
         return "dbt build + tests"
     if step_key.startswith("publication"):
         return "publish"
-    return "quality gates"
+    return "other steps"
 
 
-def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, seconds: float) -> int:
-    out = sys.stdout
-    run_id = result.run_id
-    stage_seconds: dict[str, float] = defaultdict(float)
-    started: dict[str, float] = {}
-    failed_steps, skipped_steps = [], []
-    logs = instance.all_logs(run_id)
-    for entry in logs:
+def step_times(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, float, float, str]]:
+    """(step key, start, end, outcome) of every step that ran, in epoch seconds from the run's event log."""
+    steps, started = [], {}
+    for entry in instance.all_logs(run_id):
         event = entry.dagster_event
         if event is None or event.step_key is None:
             continue
         if event.event_type_value == "STEP_START":
             started[event.step_key] = entry.timestamp
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
-            stage_seconds[_stage(event.step_key)] += entry.timestamp - started[event.step_key]
-            if event.event_type_value == "STEP_FAILURE":
-                failed_steps.append(event.step_key)
-        elif event.event_type_value == "STEP_SKIPPED":
-            skipped_steps.append(event.step_key)
+            steps.append((event.step_key, started[event.step_key], entry.timestamp, event.event_type_value))
+    return steps
+
+
+def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, seconds: float) -> int:
+    out = sys.stdout
+    run_id = result.run_id
+    stage_seconds: dict[str, float] = defaultdict(float)
+    failed_steps, published_now = [], False
+    for step, start, end, outcome in step_times(instance, run_id):
+        stage_seconds[stage_of(step)] += end - start
+        if outcome == "STEP_FAILURE":
+            failed_steps.append(step)
+        published_now |= stage_of(step) == "publish" and outcome == "STEP_SUCCESS"
+    skipped = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_SKIPPED)
+    skipped_steps = [entry.dagster_event.step_key for entry in skipped]
 
     evaluations = result.get_asset_check_evaluations()
     gates = publish.read_gates(run_id)
@@ -48,7 +61,7 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
     dbt_failed = [e.check_name for e in dbt_checks if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
     print("\n=== wellled refresh summary ===", file=out)
     print(f"run {run_id}: {'SUCCEEDED' if result.success else 'FAILED'} in {seconds:.1f}s", file=out)
-    for stage in ("ingest", "quality gates", "dbt build + tests", "publish"):
+    for stage in (*STAGES, "other steps"):
         if stage in stage_seconds:
             print(f"  {stage:<18} {stage_seconds[stage]:7.1f}s", file=out)
     by_status: dict[str, list[str]] = defaultdict(list)
@@ -70,8 +83,6 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
     if skipped_steps:
         print(f"skipped steps (blocked): {', '.join(skipped_steps)}", file=out)
 
-    published_now = any(e.dagster_event and e.dagster_event.event_type_value == "STEP_SUCCESS"
-                        and (e.dagster_event.step_key or "").startswith("publication") for e in logs)
     state = publish.published_state()
     if published_now:
         print(f"published version {state.version}:", file=out)

@@ -262,3 +262,42 @@ def test_generator_is_deterministic_and_routes_questions(tmp_path):
     sizes = con.execute(f"select min(n), max(n) from (select org_code, count(*) n from '{first}' "
                         "where org_code like 'R%' group by 1)").fetchone()
     assert 200 <= sizes[0] and sizes[1] <= 12_000
+
+
+def test_refreshes_gate_score_and_publish_respondents_through_dagster(isolated):
+    """`wellled refresh` with respondent files landed runs their gates (not skipped) and publishes their scores;
+    `wellled refresh --respondents` (respondent_refresh) then republishes a replaced respondent file alone: the
+    other sources' published rows are untouched."""
+    from pipelines import cli, publish
+
+    landing = isolated / "landing"
+    generate(landing, trusts=6, years=(2024,), seed=3, respondents="parquet")
+    assert cli.main(["refresh"]) == 0
+    first = publish.published_state()
+
+    def published(sql: str) -> list[tuple]:
+        with duckdb.connect(first.location, read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+    gates = dict(published("select item_name, status from publication_manifest where item_kind = 'check'"))
+    for suite in ("raw_staff_survey_respondent_profile", "raw_staff_survey_respondent_sample",
+                  "fct_staff_survey_respondent_scores", "fct_staff_survey_respondent_wres"):
+        assert gates[suite] == "passed", suite
+    orgs = [o for (o,) in published("select distinct org_code from fct_staff_survey_respondent_scores order by 1")]
+    assert len(orgs) >= 6
+    others = "select (select count(*) from fct_staff_survey_scores), (select count(*) from fct_wres_indicators)"
+    other_rows = published(others)
+
+    # The contractor sends a corrected file without the first organisation's respondents.
+    (file,) = (landing / "respondents" / "2024").glob("*.parquet")
+    with duckdb.connect() as con:
+        con.execute(f"copy (select * from '{file}' where org_code <> '{orgs[0]}') to '{file}.new' (format parquet)")
+    os.replace(f"{file}.new", file)
+    assert cli.main(["refresh", "--respondents"]) == 0
+    second = publish.published_state()
+    assert second.version != first.version
+    assert [o for (o,) in published("select distinct org_code from fct_staff_survey_respondent_scores "
+                                    "order by 1")] == orgs[1:]
+    assert published(others) == other_rows
+    gates = dict(published("select item_name, status from publication_manifest where item_kind = 'check'"))
+    assert gates["raw_staff_survey_respondent_profile"] == gates["fct_staff_survey_respondent_scores"] == "passed"
