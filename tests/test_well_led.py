@@ -60,8 +60,9 @@ def test_funnel_limits_recomputed_by_hand(published):
     assert len(rows) == 3
     for row in rows.itertuples():
         peers = published.execute(
-            "select value, base_n from fct_well_led_indicators where period = ? and indicator_code = ? "
-            "and value is not null and base_n > 0 and (? = 'england' or benchmarking_group_code = ?)",
+            "select value, base_n from fct_well_led_indicators f join dim_organisation o using (org_code) "
+            "where period = ? and indicator_code = ? and value is not null and base_n > 0 and "
+            "(? = 'england' and o.org_kind in ('trust', 'split_unit') or f.benchmarking_group_code = ?)",
             [row.period, row.indicator_code, row.comparator_level, row.comparator_code]).df()
         assert len(peers) == row.comparator_org_count >= 5
         p = peers.value.to_numpy() / 100

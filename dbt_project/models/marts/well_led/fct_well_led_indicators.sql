@@ -18,7 +18,8 @@
 
     Comparator: the organisation's benchmarking group (dim_organisation, latest survey year) when at least
     var('well_led_min_comparator', 5) organisations of the group have a value for the indicator and period;
-    otherwise every organisation with a value (England); with fewer than that, not assessed.
+    otherwise, for an NHS trust (or a survey unit of one), every trust with a value (England); else not assessed.
+    ICBs, CSUs, social enterprises and others are never pooled with trusts: their staff and boards differ.
 #}
 
 {%- set min_comparator = var('well_led_min_comparator', 5) %}
@@ -50,6 +51,7 @@ valued as (
     select
         indicator_values.*,
         organisations.benchmarking_group_code,
+        coalesce(organisations.org_kind in ('trust', 'split_unit'), false) as is_trust,
         indicators.unit,
         indicators.direction_of_good,
         indicators.assessment_method,
@@ -83,7 +85,7 @@ scoped as (
         'ENG' as comparator_code,
         valued.*
     from valued
-    where value is not null
+    where is_trust and value is not null
 
 ),
 
@@ -199,11 +201,11 @@ with_comparator as (
         valued.*,
         case
             when peer_group.comparator_org_count >= {{ min_comparator }} then 'benchmark_group'
-            when england.comparator_org_count >= {{ min_comparator }} then 'england'
+            when valued.is_trust and england.comparator_org_count >= {{ min_comparator }} then 'england'
         end as comparator_level,
         case
             when peer_group.comparator_org_count >= {{ min_comparator }} then peer_group.comparator_code
-            when england.comparator_org_count >= {{ min_comparator }} then 'ENG'
+            when valued.is_trust and england.comparator_org_count >= {{ min_comparator }} then 'ENG'
         end as comparator_code
 
     from valued
