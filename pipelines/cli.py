@@ -16,9 +16,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -122,10 +124,24 @@ def refresh(job: str = "national_refresh") -> int:
     started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
         _release_dead_runs(instance)
-        result = defs.resolve_job_def(job).execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"console": {}}},
-            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
+        result = execute(defs.resolve_job_def(job), instance,
+                         tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
         return print_summary(result, instance, time.monotonic() - started)
+
+
+def execute(job, instance, tags: dict[str, str]):
+    """Run a job in this process with the progress console. dagster-dbt repeats every dbt log line on stdout
+    (in the UI that is the step's captured output); here it would bury the progress lines, so stdout goes to
+    the run folder's console.log while the job runs (dbt's own log is beside it: dbt/dbt.log)."""
+    settings.warehouse_dir().mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=settings.warehouse_dir(), prefix=".console-", suffix=".log",
+                                     delete=False) as console, contextlib.redirect_stdout(console):
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        run_config={"loggers": {"console": {}}}, tags=tags)
+    folder = settings.run_dir(result.run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.replace(console.name, folder / "console.log")
+    return result
 
 
 PID_TAG, HOST_TAG = "wellled/pid", "wellled/host"
@@ -167,9 +183,7 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
         tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
         for block in _contiguous(ordered, set(keys)):
             print(f"Ingesting {source} period(s) {', '.join(block)} in one run", file=sys.stderr)
-            result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                            run_config={"loggers": {"console": {}}},
-                                            tags={**tags, parts.RANGE_START: block[0], parts.RANGE_END: block[-1]})
+            result = execute(job, instance, tags={**tags, parts.RANGE_START: block[0], parts.RANGE_END: block[-1]})
             if not result.success:
                 print(f"wellled: ingest run {result.run_id} failed; nothing was published. See the log above or "
                       "the run in the Dagster UI.", file=sys.stderr)
@@ -179,8 +193,7 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
                   "until build_and_publish runs (wellled ingest ... --publish, or the job in the UI).",
                   file=sys.stderr)
             return 0
-        result = defs.resolve_job_def("build_and_publish").execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"console": {}}}, tags=tags)
+        result = execute(defs.resolve_job_def("build_and_publish"), instance, tags=tags)
         return print_summary(result, instance, time.monotonic() - started)
 
 

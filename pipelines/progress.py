@@ -1,4 +1,4 @@
-"""Console progress for runs: one line per step started, finished, failed or skipped, and per gate.
+"""Console progress for runs: one line per step started, finished, failed or skipped, per gate and per mart dbt builds.
 
 Installed as the code location's `console` logger, so `wellled refresh` prints a readable account instead of
 Dagster's full event stream (the Dagster UI still holds every event). WELLLED_VERBOSE=1 shows all messages.
@@ -48,6 +48,12 @@ class ProgressHandler(logging.Handler):
             return f"FAILED {step}{took}: {message.strip()}"
         if kind == "STEP_SKIPPED":
             return f"skipped {step} (an upstream step or blocking gate failed)"
+        if kind == "ASSET_MATERIALIZATION" and step.startswith("dbt_"):
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key.path[0] != "marts":
+                return None  # seeds, staging and intermediate models: in the UI and dbt's log
+            rows = materialization.metadata.get("dagster/row_count")
+            return f"   built {'.'.join(materialization.asset_key.path)}" + (f": {rows.value:,} rows" if rows else "")
         if kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.check_name.startswith("gx_") and evaluation.passed:

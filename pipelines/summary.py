@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import dagster as dg
 
-from . import publish
+from . import publish, settings
 
 STAGES = ("ingest", "source gates", "dbt build + tests", "mart gates", "publish")
 
@@ -78,6 +78,9 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
         print(f"  warning  {name}", file=out)
     for name in dbt_failed:
         print(f"  failed   {name}", file=out)
+    dbt_log = settings.run_dir(run_id) / "dbt" / "dbt.log"
+    if dbt_log.exists():
+        print(f"dbt's log (every model and test): {dbt_log}", file=out)
     if failed_steps:
         print(f"failed steps: {', '.join(failed_steps)}", file=out)
     if skipped_steps:

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_staff_survey__organisations'}}}) }}
 
 {#
     Every benchmarking-group label a survey file uses should be in the seed benchmarking_groups: an unmapped

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_board_composition'}}}) }}
 {#
     Privacy: gender, ethnicity and identifiers of board members feed aggregates only and must never be a
     column of a published table (DESIGN.md, Privacy), nor may a count or share of a board register's members

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_indicator'}}}) }}
 {#
     The catalogue gate: every indicator_code of every published fact table (staff survey scores, questions and
     question options, WRES indicators, the board measures of fct_board_composition as the scorecard unpivots

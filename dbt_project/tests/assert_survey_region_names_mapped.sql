@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_staff_survey__organisations'}}}) }}
 
 {# Every region name the staff survey uses should be in the seed nhs_regions (else region_code is null). #}
 

@@ -134,7 +134,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     keep_partial_parse(target)
     if not invocation.is_successful():
         raise dg.Failure(description="dbt build failed: a model errored or a dbt test failed. Downstream models "
-                                     "were skipped and nothing is published. See the dbt checks and log above.",
+                                     "were skipped and nothing is published. See the failed dbt checks and the dbt log "
+                                     "(metadata dbt_log).",
                          metadata={"dbt_log": str(target / "dbt.log")})
 
 
