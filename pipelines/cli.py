@@ -134,10 +134,16 @@ def execute(job, instance, tags: dict[str, str]):
     (in the UI that is the step's captured output); here it would bury the progress lines, so stdout goes to
     the run folder's console.log while the job runs (dbt's own log is beside it: dbt/dbt.log)."""
     settings.warehouse_dir().mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=settings.warehouse_dir(), prefix=".console-", suffix=".log",
-                                     delete=False) as console, contextlib.redirect_stdout(console):
-        result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                        run_config={"loggers": {"console": {}}}, tags=tags)
+    with tempfile.NamedTemporaryFile("w", dir=settings.warehouse_dir(), prefix="console-", suffix=".log",
+                                     delete=False) as console:
+        try:
+            with contextlib.redirect_stdout(console):
+                result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                                run_config={"loggers": {"console": {}}}, tags=tags)
+        except BaseException:  # interrupted (Ctrl-C) or crashed: say where the output went
+            print(f"wellled: the run stopped early; its console output (dbt's log lines) is in {console.name}",
+                  file=sys.stderr)
+            raise
     folder = settings.run_dir(result.run_id)
     folder.mkdir(parents=True, exist_ok=True)
     os.replace(console.name, folder / "console.log")
