@@ -118,7 +118,7 @@ def run_steps(dagster_home: str) -> list[tuple[str, float, float, str]]:
 
     with dg.DagsterInstance.from_config(dagster_home) as instance:
         runs = instance.get_runs(limit=1)
-        return step_times(instance, runs[0].run_id) if runs else []
+        return step_times(instance.all_logs(runs[0].run_id)) if runs else []
 
 
 def prepare_manifest(env: dict[str, str]) -> float:
@@ -162,7 +162,8 @@ def pipeline_run(name: str, work: Path, env: dict[str, str]) -> dict:
     steps = run_steps(env["DAGSTER_HOME"])
     stages = {STAGE_LABELS.get(stage, stage): [0.0, 0.0] for stage in STAGES}
     for step, start, end, _ in steps:
-        s = stages.setdefault(STAGE_LABELS.get(stage_of(step), stage_of(step)), [0.0, 0.0])
+        stage = stage_of(step)
+        s = stages.setdefault(STAGE_LABELS.get(stage, stage), [0.0, 0.0])
         s[0] += end - start
         s[1] = max(s[1], sampler.peak(start, end))
     inside = sum(v[0] for v in stages.values())

@@ -26,10 +26,10 @@ def stage_of(step_key: str) -> str:
     return "other steps"
 
 
-def step_times(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, float, float, str]]:
-    """(step key, start, end, outcome) of every step that ran, in epoch seconds from the run's event log."""
+def step_times(logs: list[dg.EventLogEntry]) -> list[tuple[str, float, float, str]]:
+    """(step key, start, end, outcome) of every step that ran, in epoch seconds, from a run's event log."""
     steps, started = [], {}
-    for entry in instance.all_logs(run_id):
+    for entry in logs:
         event = entry.dagster_event
         if event is None or event.step_key is None:
             continue
@@ -45,13 +45,14 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
     run_id = result.run_id
     stage_seconds: dict[str, float] = defaultdict(float)
     failed_steps, published_now = [], False
-    for step, start, end, outcome in step_times(instance, run_id):
+    logs = instance.all_logs(run_id)
+    for step, start, end, outcome in step_times(logs):
         stage_seconds[stage_of(step)] += end - start
         if outcome == "STEP_FAILURE":
             failed_steps.append(step)
         published_now |= stage_of(step) == "publish" and outcome == "STEP_SUCCESS"
-    skipped = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_SKIPPED)
-    skipped_steps = [entry.dagster_event.step_key for entry in skipped]
+    skipped_steps = [entry.dagster_event.step_key for entry in logs
+                     if entry.dagster_event and entry.dagster_event.event_type_value == "STEP_SKIPPED"]
 
     evaluations = result.get_asset_check_evaluations()
     gates = publish.read_gates(run_id)

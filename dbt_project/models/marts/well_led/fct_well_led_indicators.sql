@@ -201,11 +201,11 @@ with_comparator as (
         valued.*,
         case
             when peer_group.comparator_org_count >= {{ min_comparator }} then 'benchmark_group'
-            when valued.is_trust and england.comparator_org_count >= {{ min_comparator }} then 'england'
+            when england.comparator_org_count >= {{ min_comparator }} then 'england'
         end as comparator_level,
         case
             when peer_group.comparator_org_count >= {{ min_comparator }} then peer_group.comparator_code
-            when valued.is_trust and england.comparator_org_count >= {{ min_comparator }} then 'ENG'
+            when england.comparator_org_count >= {{ min_comparator }} then 'ENG'
         end as comparator_code
 
     from valued
@@ -215,7 +215,8 @@ with_comparator as (
         and peer_group.period = valued.period
         and peer_group.indicator_code = valued.indicator_code
     left join comparators as england
-        on england.comparator_level = 'england'
+        on valued.is_trust
+        and england.comparator_level = 'england'
         and england.period = valued.period
         and england.indicator_code = valued.indicator_code
 
