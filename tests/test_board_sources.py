@@ -107,8 +107,15 @@ def test_a_member_in_two_voting_posts_is_refused(tmp_path):
 
 
 def test_a_member_may_hold_a_voting_and_a_non_voting_post(tmp_path):
-    rows = changed(4, member="M00000002")  # the chief executive also a non-voting director
+    rows = changed(4, member="M00000002", ethnic="H")  # the chief executive also a non-voting director
     assert len(land(tmp_path, rows)) == len(GOOD)
+
+
+def test_one_member_with_two_sets_of_characteristics_is_refused_naming_rows_not_values(tmp_path):
+    """One person, one gender and one ethnic category per register: a conflict is not settled by picking one."""
+    error = refused(tmp_path, changed(4, member="M00000002", gender="female", ethnic="H"))
+    assert error.row == 6 and "member M00000002 holds posts on rows 3 and 6" in error.problem
+    assert "female" not in str(error) and "male" not in str(error).replace("female", "")
 
 
 def test_a_vacant_post_with_characteristics_is_refused_without_quoting_them(tmp_path):

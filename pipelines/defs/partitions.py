@@ -17,11 +17,10 @@ materializations of those raw assets (metadata `periods_replaced`). A run over a
 one run. `build_and_publish` then runs dbt, every gate (raw gates included) and the publication.
 """
 
-import datetime as dt
-
 import dagster as dg
 
-from ..sources.landing import _PERIOD_PATTERNS, SourceError, discover
+from ..safe_text import shown
+from ..sources.landing import SourceError, discover, period_problem
 from ..sources.schemas import SOURCE_TABLES
 from .checks import mart_checks, raw_checks
 from .common import BUILD_DB_POOL, raw_key
@@ -65,14 +64,11 @@ def job_name(source: str) -> str:
 
 
 def check_period(source: str, period: str) -> None:
-    """Refuse a partition key that cannot be a period folder of the source (a year, or a real date)."""
-    pattern, example = _PERIOD_PATTERNS[source]
-    try:
-        valid = bool(pattern.match(period)) and (source != "board" or bool(dt.date.fromisoformat(period)))
-    except ValueError:
-        valid = False
-    if not valid:
-        raise SourceError(f"{source}/{period}", f"'{period}' is not a {source} period: a key is {example}.")
+    """Refuse a partition key that cannot be a period folder of the source (landing.period_problem: ASCII,
+    exact, a plausible year, a real quarter-end date for board)."""
+    problem = period_problem(source, period)
+    if problem:
+        raise SourceError(f"{source}/{shown(period, 20)}", problem)
 
 
 def build_period_job(source: str) -> dg.JobDefinition:

@@ -10,7 +10,8 @@ names the file and the row of the offending count:
 
 from __future__ import annotations
 
-from .csv_files import blank_to_none, check_header, parse_int, read_rows
+from ..safe_text import shown
+from .csv_files import blank_to_none, parse_int, records
 from .landing import LandedFile, SourceError, refuse_duplicate_keys
 
 HEADER = ["org_code", "reporting_year", "indicator", "staff_group", "band", "ethnicity", "measure", "count"]
@@ -25,18 +26,14 @@ EVENTS_WITHIN_PEOPLE: dict[int, tuple[str, str, str]] = {
 
 
 def parse(file: LandedFile, keyed: dict[tuple, str]) -> list[tuple]:
-    rows = read_rows(file)
-    check_header(file, rows[0], HEADER)
     out = []
-    for number, fields in enumerate(rows[1:], start=2):
-        if len(fields) != len(HEADER):
-            raise SourceError(file.relpath, f"has {len(fields)} fields where the header has {len(HEADER)}.", row=number)
+    for number, fields in records(file, HEADER):
         org = fields[0].strip()
         year = parse_int(file, number, "reporting_year", fields[1])
         if str(year) != file.period:
             raise SourceError(file.relpath, f"reporting_year {year} disagrees with its folder wres/{file.period}/.",
                               row=number, hint=f"Move the file to wres/{year}/ or correct the year.")
-        refuse_duplicate_keys(keyed, ("wres", year, org), file.relpath, f"the {year} WRES return of {org}")
+        refuse_duplicate_keys(keyed, ("wres", year, org), file.relpath, f"the {year} WRES return of {shown(org)}")
         out.append((org, year, parse_int(file, number, "indicator", fields[2]), blank_to_none(fields[3]),
                     blank_to_none(fields[4]), fields[5].strip(), fields[6].strip(),
                     parse_int(file, number, "count", fields[7]), number))
@@ -60,7 +57,7 @@ def check_events_within_people(file: LandedFile, parsed: list[tuple]) -> None:
         if measure != events_measure:
             continue
         people = counts.get((org, year, indicator, group, band, ethnicity, people_measure))
-        where = f"{org} {year}, indicator {indicator}, {ethnicity}"
+        where = f"{shown(org)} {year}, indicator {indicator}, {shown(ethnicity)}"
         if people is None:
             if events > 0:
                 raise SourceError(file.relpath, f"gives {events_measure} {events} ({where}) without the "
