@@ -17,7 +17,9 @@ import pandas as pd
 
 from . import settings
 from .faults import pause_point
+from .safe_text import shown
 from .sources import schemas
+from .sources.landing import SourceError
 
 RAW = "raw"
 PG_TYPES = {"VARCHAR": "text", "INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision",
@@ -124,12 +126,38 @@ class DuckDBWarehouse:
 
 
 def _copy_frame(con: duckdb.DuckDBPyConnection, statement: str, table: str, frame: pd.DataFrame) -> None:
-    """`statement` ("insert into raw.t" or "create ... as") the frame's rows, cast to the raw table's types."""
+    """`statement` ("insert into raw.t" or "create ... as") the frame's rows, cast to the raw table's types. A
+    value the engine cannot store is reported as bad input naming its file and row (engine_error)."""
     cols = schemas.columns(table)
     con.register("incoming", frame[[c.name for c in cols]])
     select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
-    con.execute(f"{statement} select {select} from incoming")
-    con.unregister("incoming")
+    try:
+        con.execute(f"{statement} select {select} from incoming")
+    except duckdb.Error as error:
+        raise engine_error(table, frame, error) from None
+    finally:
+        con.unregister("incoming")
+
+
+def engine_error(table: str, frame: pd.DataFrame, error: Exception) -> SourceError:
+    """The first value of `frame` the raw table's column type cannot hold, as a SourceError naming the file,
+    row, column and type; found on a separate in-memory engine (the failed transaction accepts no query)."""
+    cols = [c for c in schemas.columns(table) if c.name in frame.columns and c.type != "VARCHAR"]
+    lineage = {"_source_file", "_row_number"} <= set(frame.columns)
+    with duckdb.connect() as probe:
+        probe.register("incoming", frame)
+        for c in cols:
+            where = f'"{c.name}" is not null and try_cast("{c.name}" as {c.type}) is null'
+            found = probe.execute(f'select {"_source_file, _row_number" if lineage else "null, null"}, '
+                                  f'cast("{c.name}" as varchar) from incoming where {where} limit 1').fetchall()
+            if found:
+                file, row, value = found[0]
+                return SourceError(file or f"raw.{table}", f"{c.name} '{shown(value)}' cannot be stored as "
+                                                            f"{c.type} (out of range or not a {c.type.lower()}).",
+                                   row=row, hint="Correct the value in the file and land it again.")
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return SourceError(f"raw.{table}", f"could not be written by the engine: {shown(first_line, 200)}",
+                       hint="Check the files of this source; the message above names the engine's complaint.")
 
 
 def _replace_landing_files(con: duckdb.DuckDBPyConnection, files: list[dict], where: str,
@@ -228,7 +256,12 @@ class PostgresWarehouse:
         out.to_csv(buffer, index=False, header=False)
         buffer.seek(0)
         names = ", ".join(f'"{c.name}"' for c in cols)
-        cur.copy_expert(f"copy {RAW}.{table} ({names}) from stdin with (format csv)", buffer)
+        import psycopg2
+
+        try:
+            cur.copy_expert(f"copy {RAW}.{table} ({names}) from stdin with (format csv)", buffer)
+        except psycopg2.DataError as error:
+            raise engine_error(table, frame, error) from None
 
     def query(self, sql: str, params=None) -> pd.DataFrame:
         con = self.connect()

@@ -204,7 +204,7 @@ def test_refused_files_name_the_file_and_rule(tmp_path):
     with pytest.raises(SourceError, match=r"survey_year 2022 but is in the 2023 folder"):
         src.load(con, discover(landing, src.SOURCE))
     _write_csv(bad, HEADER, [[*_hand_rows()[0][:8], "often", *_hand_rows()[0][9:]]])
-    with pytest.raises(SourceError, match=r"bad\.csv: has a value that is not of its column's type"):
+    with pytest.raises(SourceError, match=r"bad\.csv, row 2: column q\w+ holds a value that is not a smallint"):
         src.load(con, discover(landing, src.SOURCE))
     (landing / "respondents" / "loose.parquet").write_bytes(b"")
     with pytest.raises(SourceError, match="is not in a period folder"):

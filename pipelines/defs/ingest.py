@@ -52,23 +52,26 @@ def ingest(context: dg.OpExecutionContext | dg.AssetExecutionContext, source: st
     tables = schemas.SOURCE_TABLES[source]
     try:
         load = load_source(source, landing, periods=periods, log=context.log.info)
+        for path in load.skipped:
+            context.log.warning(f"Skipped {path}: not read. wellled never follows a symbolic link or reads a "
+                                "special file; copy the file itself into the landing folder.")
+        store = warehouse.current()
+        if periods is None:
+            if load.absent:
+                context.log.warning(f"Source '{source}' is absent: nothing under {landing / source}. "
+                                    "Its raw tables are left empty and its gates will report 'skipped'.")
+            store.write_source(source, {t: load.tables[t] for t in tables}, load.files)
+        else:
+            empty = sorted(set(periods) - {f["period"] for f in load.files})
+            if empty:
+                context.log.warning(f"No {source} files landed for {', '.join(empty)}: "
+                                    "those periods' raw rows are removed.")
+            store.write_periods(source, list(periods), {t: load.tables[t] for t in tables}, load.files)
     except SourceError as error:
         # Bad input: a clear message, nothing written, the last publication untouched.
         raise dg.Failure(description=f"{source} input refused: {error}",
                          metadata={"file": error.file, "sheet": error.sheet or "", "row": error.row or 0,
                                    "problem": error.problem}) from None
-    store = warehouse.current()
-    if periods is None:
-        if load.absent:
-            context.log.warning(f"Source '{source}' is absent: nothing under {landing / source}. "
-                                "Its raw tables are left empty and its gates will report 'skipped'.")
-        store.write_source(source, {t: load.tables[t] for t in tables}, load.files)
-    else:
-        empty = sorted(set(periods) - {f["period"] for f in load.files})
-        if empty:
-            context.log.warning(f"No {source} files landed for {', '.join(empty)}: "
-                                "those periods' raw rows are removed.")
-        store.write_periods(source, list(periods), {t: load.tables[t] for t in tables}, load.files)
     files_md = dg.MetadataValue.md("\n".join(f"- `{f['path']}` ({f['file_kind']}, {f['rows']} rows, "
                                              f"sha256 {f['sha256'][:12]})" for f in load.files)
                                    or "_no files landed_")
@@ -76,7 +79,8 @@ def ingest(context: dg.OpExecutionContext | dg.AssetExecutionContext, source: st
     return {table: {"dagster/row_count": len(load.tables[table]), "source_absent": load.absent,
                     "periods_loaded": ", ".join(loaded_periods) or "none",
                     "periods_replaced": "all (whole source)" if periods is None else ", ".join(periods),
-                    "files": files_md, "preview": preview(load.tables[table])}
+                    "files": files_md, "skipped_not_read": ", ".join(load.skipped) or "none",
+                    "preview": preview(load.tables[table])}
             for table in tables}
 
 

@@ -10,11 +10,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import board, ods, schemas, staff_survey, wres
-from .landing import LandedFile, discover, refuse_duplicate_keys
+from .landing import LandedFile, SourceError, discover, refuse_duplicate_keys
 
 _CSV_PARSERS: dict[str, Callable[[LandedFile, dict], list[tuple]]] = {
     "ods": ods.parse, "wres": wres.parse, "board": board.parse,
 }
+
+# Sources whose contract lets a landed file hold no rows (none yet): elsewhere an empty file is refused, not
+# read as "this organisation reported nothing".
+MAY_BE_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -22,6 +26,7 @@ class SourceLoad:
     source: str
     tables: dict[str, pd.DataFrame]
     files: list[dict] = field(default_factory=list)  # rows of raw.landing_files
+    skipped: list[str] = field(default_factory=list)  # symbolic links and special files found, never read
 
     @property
     def absent(self) -> bool:
@@ -36,12 +41,15 @@ def load_source(source: str, landing: Path, *, periods: Collection[str] | None =
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     # Rows are gathered as tuples and framed once per table: a DataFrame per file costs more than parsing it.
     rows: dict[str, list[tuple]] = {t: [] for t in schemas.SOURCE_TABLES[source]}
-    files, keyed = [], {}
-    landed = discover(landing, source)
+    files, keyed, skipped = [], {}, []
+    landed = discover(landing, source, skipped)
     if periods is not None:
         landed = [f for f in landed if f.period in set(periods)]
     for file in landed:
         kind, per_table = _parse(file, keyed)
+        if not any(per_table.values()) and source not in MAY_BE_EMPTY:
+            raise SourceError(file.relpath, "gives no rows: an empty file cannot say what it reports.",
+                              hint="Land the complete file, or remove it (an absent file is not an empty one).")
         lineage = (file.relpath, file.sha256, loaded_at)
         for table, parsed in per_table.items():
             rows[table].extend(row[:-1] + lineage + row[-1:] for row in parsed)  # parsers end with _row_number
@@ -51,7 +59,7 @@ def load_source(source: str, landing: Path, *, periods: Collection[str] | None =
         landed_then = [f for f in files if f["period"] == period]
         log(f"{source}/{period or ''}: {len(landed_then)} file(s), {sum(f['rows'] for f in landed_then):,} rows")
     tables = {t: pd.DataFrame(r, columns=schemas.column_names(t)) if r else _empty(t) for t, r in rows.items()}
-    return SourceLoad(source, tables, files)
+    return SourceLoad(source, tables, files, skipped)
 
 
 def _parse(file: LandedFile, keyed: dict) -> tuple[str, dict[str, list[tuple]]]:

@@ -17,6 +17,7 @@ from functools import cache
 
 import duckdb
 
+from ..safe_text import shown
 from . import schemas
 from .landing import LandedFile, SourceError
 
@@ -121,8 +122,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, file: LandedFile, loaded_at: dt.d
     try:
         n = con.execute(f"insert into raw.{TABLE} select {', '.join(select)} from {reader}").fetchall()[0][0]
     except duckdb.Error as error:
-        raise SourceError(file.relpath, f"has a value that is not of its column's type: {_first_line(error)}",
-                          hint=_FIX) from None
+        raise _first_bad_value(file, reader, by_lower) or SourceError(
+            file.relpath, f"could not be copied: {_first_line(error)}", hint=_FIX) from None
     years = [y for (y,) in con.execute(f"select distinct survey_year from raw.{TABLE} where _source_file = ?",
                                        [file.relpath]).fetchall()]
     wrong = [y for y in years if y != year]
@@ -134,12 +135,34 @@ def _load_file(con: duckdb.DuckDBPyConnection, file: LandedFile, loaded_at: dt.d
     return int(n)
 
 
+def _first_bad_value(file: LandedFile, reader: str, by_lower: dict[str, str]) -> SourceError | None:
+    """The first row and column whose value its column's type cannot hold, found in one scan on a separate
+    in-memory engine (the failed transaction accepts no further query)."""
+    typed = [c for c in schemas.columns(TABLE) if c.name in by_lower and c.type != "VARCHAR"]
+    row = "file_row_number + 1" if file.path.suffix.lower() == ".parquet" else "row_number() over () + 1"
+    firsts = ", ".join(f'min(case when "{by_lower[c.name]}" is not null and try_cast("{by_lower[c.name]}" as '
+                       f'{c.type}) is null then _row end)' for c in typed)
+    if not typed:
+        return None
+    with duckdb.connect() as probe:
+        try:
+            found = probe.execute(f"select {firsts} from (select {row} as _row, * from {reader})").fetchall()[0]
+        except duckdb.Error:
+            return None
+    bad = [(r, c) for r, c in zip(found, typed, strict=True) if r is not None]
+    if not bad:
+        return None
+    row_number, column = min(bad, key=lambda pair: pair[0])
+    return SourceError(file.relpath, f"column {column.name} holds a value that is not a {column.type.lower()} in "
+                                     "the column's range.", row=int(row_number), hint=_FIX)
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
 def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0][:300]
+    return shown((str(error).strip().splitlines() or [""])[0], 300)
 
 
 # --- the gate's inputs, computed by the engine ---------------------------------------------------------
