@@ -10,7 +10,6 @@ import dagster as dg
 import pandas as pd
 
 from .. import quality, settings, warehouse
-from ..quality import _gx
 from ..sources import respondents as src
 from ..sources import schemas
 from ..sources.landing import SourceError, discover
@@ -36,7 +35,6 @@ def _table_schema() -> dg.TableSchema:
     metadata={"dagster/column_schema": _table_schema(), "source": src.SOURCE},
 )
 def ingest_respondents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    _gx.warm_up()  # while DuckDB copies the files
     landing = settings.landing_dir()
     try:
         files = discover(landing, src.SOURCE)

@@ -2,67 +2,91 @@
 
 GX is imported here and nowhere else, lazily: `import great_expectations` takes about 3 s, so importing
 `pipelines.quality` (e.g. when Dagster loads the code location) stays cheap until a suite actually runs.
+
+GX is initialised once per process, by `initialise()`, under LOCK, on the thread of the first gate that
+needs it (a skipped gate included), and never on a background thread: GX's modules import each other in
+cycles, and two threads importing them at once can see a partially initialised module (an ImportError that
+depends on thread timing). Every other function here, and every caller, takes LOCK and calls `initialise()`
+before touching a GX module, so every GX import happens once, in one thread, in one order.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 # GX contexts are not thread-safe; Dagster's in-process executor may run checks on threads.
 LOCK = threading.RLock()
 
 DATASOURCE = "wellled"
+_STATE: dict[str, Any] = {}
 
 
-@functools.cache
+def initialise() -> SimpleNamespace:
+    """Import GX and the GX modules wellled uses, register the custom expectation and build the validation
+    context, once per process; returns the modules. Safe from any thread: the work happens under LOCK."""
+    with LOCK:
+        if "gx" not in _STATE:
+            import great_expectations as gx
+            from great_expectations.core.run_identifier import RunIdentifier
+            from great_expectations.data_context.data_context.context_factory import project_manager
+            from great_expectations.data_context.types.base import (
+                DataContextConfig,
+                InMemoryStoreBackendDefaults,
+                ProgressBarsConfig,
+            )
+            from great_expectations.data_context.types.resource_identifiers import (
+                ExpectationSuiteIdentifier,
+                ValidationResultIdentifier,
+            )
+
+            modules = SimpleNamespace(
+                gx=gx, RunIdentifier=RunIdentifier, project_manager=project_manager,
+                DataContextConfig=DataContextConfig, InMemoryStoreBackendDefaults=InMemoryStoreBackendDefaults,
+                ProgressBarsConfig=ProgressBarsConfig, ExpectationSuiteIdentifier=ExpectationSuiteIdentifier,
+                ValidationResultIdentifier=ValidationResultIdentifier)
+            _register_custom_expectations()
+            _STATE["context"] = _validation_context(modules)
+            _STATE["gx"] = modules
+        return _STATE["gx"]
+
+
 def context() -> Any:
-    """An in-memory GX context: no files, no analytics (the machine may be offline), no progress bars."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
+    """The in-memory validation context (built by `initialise`)."""
+    with LOCK:
+        initialise()
+        return _STATE["context"]
 
-    _register_custom_expectations()
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+
+def _validation_context(m: SimpleNamespace) -> Any:
+    """An in-memory GX context: no files, no analytics (the machine may be offline), no progress bars."""
+    config = m.DataContextConfig(
+        store_backend_defaults=m.InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
         analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        progress_bars=m.ProgressBarsConfig(globally=False, metric_calculations=False),
     )
-    ctx = gx.get_context(mode="ephemeral", project_config=config)
+    ctx = m.gx.get_context(mode="ephemeral", project_config=config)
     ctx.data_sources.add_pandas(DATASOURCE)
     return ctx
 
 
-@functools.cache  # one warm-up per process
-def warm_up() -> None:
-    """Import GX and build the context on a background thread, so the first gate does not wait for it (about
-    4 s). Called by the respondent ingest, whose DuckDB copy leaves the interpreter idle (a Python-bound ingest
-    would only be slowed down by as much: measured); the gate takes LOCK, so it waits for a warm-up still
-    under way instead of starting a second one. A failure here is left for the gate to meet."""
-
-    def _build() -> None:
-        with LOCK, contextlib.suppress(Exception):
-            context()
-
-    threading.Thread(target=_build, name="gx-warm-up", daemon=True).start()
-
-
 def activate() -> Any:
     """Make the validation context GX's current one (building the Data Docs context replaces it) and return it."""
-    from great_expectations.data_context.data_context.context_factory import project_manager
-
-    ctx = context()
-    project_manager.set_project(ctx)
-    return ctx
+    with LOCK:
+        ctx = context()
+        initialise().project_manager.set_project(ctx)
+        return ctx
 
 
 def batch_definition(asset_name: str) -> Any:
     """A whole-dataframe batch definition on the pandas datasource, one asset per suite (created once)."""
+    with LOCK:
+        return _batch_definition(asset_name)
+
+
+def _batch_definition(asset_name: str) -> Any:
     datasource = context().data_sources.get(DATASOURCE)
     try:
         asset = datasource.get_asset(asset_name)
@@ -79,14 +103,12 @@ def docs_context(results_dir: str, site_dir: str) -> Any:
     """A second ephemeral context whose validation results and Data Docs site live in folders (one per run
     folder, kept: a refresh adds to it once per gate).
 
-    Results are stored as files so that checks run in separate processes add to one run's site.
+    Results are stored as files so that checks run in separate processes add to one run's site. Call with LOCK
+    held.
     """
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import DataContextConfig, ProgressBarsConfig
-
-    _register_custom_expectations()
+    m = initialise()
     in_memory = {"class_name": "InMemoryStoreBackend"}
-    config = DataContextConfig(
+    config = m.DataContextConfig(
         stores={
             "expectations_store": {"class_name": "ExpectationsStore", "store_backend": in_memory},
             "validation_results_store": {
@@ -108,14 +130,14 @@ def docs_context(results_dir: str, site_dir: str) -> Any:
             }
         },
         analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        progress_bars=m.ProgressBarsConfig(globally=False, metric_calculations=False),
     )
-    return gx.get_context(mode="ephemeral", project_config=config)
+    return m.gx.get_context(mode="ephemeral", project_config=config)
 
 
-@functools.cache
 def _register_custom_expectations() -> None:
-    """Define (and so register with GX) the expectations GX does not ship. Runs once per process."""
+    """Define (and so register with GX) the expectations GX does not ship. Runs once per process, from
+    `initialise`."""
     from great_expectations.compatibility import pydantic
     from great_expectations.expectations.expectation import BatchExpectation
 

@@ -33,26 +33,21 @@ _STATUS_COLOURS = {"passed": "#1b7f3b", "warning": "#a86400", "failed": "#b00020
 
 def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, run_name: str = "wellled") -> Path:
     """Write the outcomes into `out_dir` (one folder per run) and (re)build its Data Docs; returns index.html."""
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
-
     out = Path(out_dir).resolve()
     (out / "outcomes").mkdir(parents=True, exist_ok=True)
     results_dir, site_dir = out / "gx" / "results", out / "gx" / "site"
     outcomes = list(outcomes)
     with _gx.LOCK:
+        m = _gx.initialise()  # every GX module is imported there, once, under the lock
         ctx = _gx.docs_context(str(results_dir), str(site_dir))
-        run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
+        run_id = m.RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
         keys = []
         for outcome in outcomes:
             _write_json(out / "outcomes" / f"{outcome.suite}.json", outcome.to_metadata())
             if outcome.gx_result is None:
                 continue
-            key = ValidationResultIdentifier(
-                expectation_suite_identifier=ExpectationSuiteIdentifier(name=outcome.suite),
+            key = m.ValidationResultIdentifier(
+                expectation_suite_identifier=m.ExpectationSuiteIdentifier(name=outcome.suite),
                 run_id=run_id,
                 batch_identifier=outcome.suite,
             )

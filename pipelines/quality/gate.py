@@ -124,9 +124,13 @@ def load_suite(name: str) -> Any:
 
 
 def _gx_suite(spec: SuiteSpec) -> Any:
-    import great_expectations as gx
+    with _gx.LOCK:
+        gx = _gx.initialise().gx
+        _gx.activate()  # suites resolve through the current context, and our custom expectation must be registered
+        return _suite(gx, spec)
 
-    _gx.activate()  # suites resolve through the current context, and our custom expectation must be registered
+
+def _suite(gx: Any, spec: SuiteSpec) -> Any:
     try:
         suite = gx.ExpectationSuite(name=spec.name, expectations=list(spec.expectations), meta=spec.raw.get("meta"))
     except ValueError as exc:  # pydantic's ValidationError: unknown or missing kwargs
