@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANIFEST := dbt_project/target/manifest.json
-export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
 .PHONY: install demo test ui bench lint clean
 
@@ -36,8 +35,10 @@ test: install
 bench: install
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
+# The Dagster instance is the warehouse folder's own (warehouse/dagster/), or DAGSTER_HOME when set.
 ui: install
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	DAGSTER_HOME="$$($(BIN)/python -c 'from pipelines import settings; print(settings.ensure_dagster_home())')" \
+		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 lint: install
 	$(BIN)/ruff check pipelines tests bench

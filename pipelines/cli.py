@@ -133,6 +133,8 @@ def execute(job, instance, tags: dict[str, str]):
     """Run a job in this process with the progress console. dagster-dbt repeats every dbt log line on stdout
     (in the UI that is the step's captured output); here it would bury the progress lines, so stdout goes to
     the run folder's console.log while the job runs (dbt's own log is beside it: dbt/dbt.log)."""
+    from .permissions import owner_only_dir
+
     settings.warehouse_dir().mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=settings.warehouse_dir(), prefix="console-", suffix=".log",
                                      delete=False) as console:
@@ -144,8 +146,7 @@ def execute(job, instance, tags: dict[str, str]):
             print(f"wellled: the run stopped early; its console output (dbt's log lines) is in {console.name}",
                   file=sys.stderr)
             raise
-    folder = settings.run_dir(result.run_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = owner_only_dir(settings.run_dir(result.run_id), below=settings.warehouse_dir())
     os.replace(console.name, folder / "console.log")
     return result
 
@@ -240,7 +241,16 @@ def _release_dead_runs(instance) -> None:
 
 def _publish_command(args: argparse.Namespace) -> int:
     from . import publish
+    from .warehouse import WarehouseUnreachable
 
+    try:
+        return _publications(args, publish)
+    except WarehouseUnreachable as error:
+        print(f"wellled: {error}", file=sys.stderr)
+        return 1
+
+
+def _publications(args: argparse.Namespace, publish) -> int:
     if args.list:
         state = publish.published_state()
         print(f"current: {state.version or 'none'} at {state.location}")

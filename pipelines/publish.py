@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import settings, warehouse
 from .faults import pause_point
+from .safe_text import neutralise_updates
 
 MANIFEST_TABLE = "publication_manifest"
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
@@ -83,7 +84,7 @@ def _publish_duckdb(build_db: Path, published: Path, version: str, make_manifest
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"wellled_{version}.duckdb"
     partial = folder / f".wellled_{version}.duckdb.partial"
-    partial.unlink(missing_ok=True)
+    remove_leftovers(published)
 
     con = duckdb.connect(str(partial), config={"storage_compatibility_version": settings.DUCKDB_STORAGE_VERSION})
     try:
@@ -101,6 +102,10 @@ def _publish_duckdb(build_db: Path, published: Path, version: str, make_manifest
         for column, text in MANIFEST_DOCS.items():
             target = f"column main.{MANIFEST_TABLE}.{column}" if column else f"table main.{MANIFEST_TABLE}"
             con.execute(f"comment on {target} is {quote(text)}")
+        text_columns = con.execute("select table_name, column_name from duckdb_columns() where database_name = "
+                                   "current_database() and schema_name = 'main' and data_type = 'VARCHAR'").fetchall()
+        for statement in neutralise_updates("main", text_columns):  # formulas shown as text (docs/hostile_input.md)
+            con.execute(statement)
         con.execute("detach build")
         parquet = folder / f"wellled_{version}_parquet"
         parquet.mkdir(exist_ok=True)
@@ -189,8 +194,7 @@ def rollback(published: Path) -> str:
 def _prune(published: Path, keep: int) -> None:
     """Drop versions beyond the newest `keep` (never the current one) and leftovers of interrupted runs."""
     folder = versions_dir(published)
-    for leftover in folder.glob(".wellled_*.partial"):
-        leftover.unlink(missing_ok=True)
+    remove_leftovers(published)
     for parquet in folder.glob("wellled_*_parquet"):
         if not (folder / (parquet.name.removesuffix("_parquet") + ".duckdb")).exists():
             shutil.rmtree(parquet, ignore_errors=True)
@@ -200,6 +204,15 @@ def _prune(published: Path, keep: int) -> None:
             continue
         (versions_dir(published) / f"wellled_{version}.duckdb").unlink(missing_ok=True)
         shutil.rmtree(versions_dir(published) / f"wellled_{version}_parquet", ignore_errors=True)
+
+
+def remove_leftovers(published: Path) -> None:
+    """What an interrupted publication leaves: the unfinished version file with its write-ahead log (and any
+    other file DuckDB keeps beside it), and the staged link and pointer of a swap. Called by the next
+    publication, before it writes and after it swaps."""
+    for leftover in [*versions_dir(published).glob(".wellled_*.partial*"), published / ".wellled.duckdb.next",
+                     published / f".{CURRENT_POINTER}.next"]:
+        leftover.unlink(missing_ok=True)
 
 
 def read_gates(run_id: str) -> list[dict]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from .publish import MANIFEST_DOCS, MANIFEST_TABLE, Publication, PublicationRefused, quote
+from .safe_text import neutralise_updates
 from .warehouse import PostgresWarehouse
 
 READER_ROLE = "wellled_reader"
@@ -45,6 +46,10 @@ def publish(store: PostgresWarehouse, version: str, make_manifest: Callable[[dic
                 cur.execute(f'select count(*) from candidate."{table}"')
                 counts[table] = cur.fetchone()[0]
             _write_manifest(cur, make_manifest(counts))
+            cur.execute("select table_name, column_name from information_schema.columns where table_schema = "
+                        "'candidate' and data_type in ('text', 'character varying')")
+            for statement in neutralise_updates("candidate", cur.fetchall()):  # formulas shown as text
+                cur.execute(statement)
             cur.execute(f"grant usage on schema candidate to {READER_ROLE}")
             cur.execute(f"grant select on all tables in schema candidate to {READER_ROLE}")
         with con, con.cursor() as cur:  # the swap: one short transaction

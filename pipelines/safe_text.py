@@ -6,8 +6,9 @@ Two destinations need care, and each has one rule here (docs/hostile_input.md):
   character (ESC becomes the four characters `\\x1b`, so an escape sequence in a cell cannot retitle a
   window or recolour a line) and cuts long values;
 - a published table or Parquet file that an analyst may export and open in a spreadsheet: `neutralise()`
-  (and `neutralise_sql()`, the same rule as a SQL expression) prefixes text a spreadsheet would run as a
-  formula with an apostrophe, so `=HYPERLINK(...)` is shown as text. Raw tables keep the original.
+  (and `neutralise_updates()`, the same rule applied by the engine at publication) prefixes text a
+  spreadsheet would run as a formula with an apostrophe, so `=HYPERLINK(...)` is shown as text. Raw tables
+  keep the original.
 """
 
 from __future__ import annotations
@@ -45,8 +46,12 @@ def neutralise(text: str) -> str:
     return NEUTRALISING_PREFIX + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def neutralise_sql(expression: str) -> str:
-    """The same rule as a SQL expression on a text column, portable between DuckDB and PostgreSQL."""
-    firsts = ", ".join(f"chr({ord(p)})" for p in FORMULA_PREFIXES)
-    return (f"case when left({expression}, 1) in ({firsts}) then chr({ord(NEUTRALISING_PREFIX)}) || {expression} "
-            f"else {expression} end")
+def _starts_like_formula_sql(expression: str) -> str:
+    return f"left({expression}, 1) in ({', '.join(f'chr({ord(p)})' for p in FORMULA_PREFIXES)})"
+
+
+def neutralise_updates(schema: str, text_columns: list[tuple[str, str]]) -> list[str]:
+    """UPDATE statements applying `neutralise` to every (table, column) given, touching only the rows that
+    need it; for the publication step of either engine, on its copy of the marts."""
+    return [f'update {schema}."{table}" set "{column}" = chr({ord(NEUTRALISING_PREFIX)}) || "{column}" '
+            f'where {_starts_like_formula_sql(chr(34) + column + chr(34))}' for table, column in text_columns]

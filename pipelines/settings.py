@@ -63,13 +63,21 @@ def data_docs_dir() -> Path:
 
 
 def dagster_home() -> Path:
-    return Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / "dagster_home")).resolve()
+    """The Dagster instance (run history, schedules, sensors): `DAGSTER_HOME` when set, else the warehouse
+    folder's own, so each warehouse has one history and its runs never queue behind another's."""
+    if os.environ.get("DAGSTER_HOME"):
+        return Path(os.environ["DAGSTER_HOME"]).resolve()
+    return warehouse_dir() / "dagster"
 
 
 def ensure_dagster_home() -> Path:
-    """A Dagster home with the project's instance settings (the build-file pool of 1), created if missing."""
+    """A Dagster home with the project's instance settings (the build-file pool of 1), created if missing
+    (owner-only: its event log holds the runs' messages)."""
+    from .permissions import owner_only_dir
+
     home = dagster_home()
-    home.mkdir(parents=True, exist_ok=True)
+    if not home.exists():
+        owner_only_dir(home)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text((PROJECT_ROOT / "dagster_home" / "dagster.yaml").read_text())

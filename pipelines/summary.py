@@ -8,6 +8,8 @@ from collections import defaultdict
 import dagster as dg
 
 from . import publish, settings
+from .disk_space import disk_full_message, is_disk_full
+from .warehouse import WarehouseUnreachable
 
 STAGES = ("ingest", "source gates", "dbt build + tests", "mart gates", "publish")
 
@@ -38,6 +40,14 @@ def step_times(logs: list[dg.EventLogEntry]) -> list[tuple[str, float, float, st
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
             steps.append((event.step_key, started[event.step_key], entry.timestamp, event.event_type_value))
     return steps
+
+
+def step_errors(logs: list[dg.EventLogEntry]) -> list[str]:
+    """What each failed step said (a Failure's description, else its innermost exception's message)."""
+    from .defs.sensors import step_error
+
+    return [step_error(entry.dagster_event.event_specific_data) for entry in logs
+            if entry.dagster_event and entry.dagster_event.event_type_value == "STEP_FAILURE"]
 
 
 def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, seconds: float) -> int:
@@ -84,10 +94,16 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
         print(f"dbt's log (every model and test): {dbt_log}", file=out)
     if failed_steps:
         print(f"failed steps: {', '.join(failed_steps)}", file=out)
+    if any(is_disk_full(error) for error in step_errors(logs)):
+        print(f"CAUSE: {disk_full_message(settings.warehouse_dir())}", file=out)
     if skipped_steps:
         print(f"skipped steps (blocked): {', '.join(skipped_steps)}", file=out)
 
-    state = publish.published_state()
+    try:
+        state = publish.published_state()
+    except WarehouseUnreachable as error:
+        print(f"NOT PUBLISHED: {error}", file=out)
+        return 1
     if published_now:
         print(f"published version {state.version}:", file=out)
         for table, rows in state.tables.items():

@@ -16,7 +16,9 @@ import duckdb
 import pandas as pd
 
 from . import settings
+from .disk_space import DiskFull, disk_full_message, is_disk_full
 from .faults import pause_point
+from .permissions import owner_only_dir, owner_only_file
 from .safe_text import shown
 from .sources import schemas
 from .sources.landing import SourceError
@@ -34,9 +36,10 @@ def open_duckdb(path: Path | None = None, *, read_only: bool = False) -> duckdb.
     if read_only:
         con = duckdb.connect(str(path), read_only=True, config=config)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        owner_only_dir(path.parent)  # every board member's gender and ethnic category: owner-only
         con = duckdb.connect(str(path), config={**config,
                                                 "storage_compatibility_version": settings.DUCKDB_STORAGE_VERSION})
+        owner_only_file(path)
     con.execute("set enable_progress_bar = false")
     return con
 
@@ -134,6 +137,8 @@ def _copy_frame(con: duckdb.DuckDBPyConnection, statement: str, table: str, fram
     try:
         con.execute(f"{statement} select {select} from incoming")
     except duckdb.Error as error:
+        if is_disk_full(error):
+            raise DiskFull(disk_full_message(settings.warehouse_dir())) from None
         raise engine_error(table, frame, error) from None
     finally:
         con.unregister("incoming")
@@ -173,6 +178,10 @@ def _replace_landing_files(con: duckdb.DuckDBPyConnection, files: list[dict], wh
         con.unregister("incoming")
 
 
+class WarehouseUnreachable(RuntimeError):
+    """The warehouse server cannot be reached: the message says where, never with a traceback."""
+
+
 class PostgresWarehouse:
     engine = "postgres"
     dbt_target = "postgres"
@@ -187,7 +196,14 @@ class PostgresWarehouse:
     def connect(self):
         import psycopg2
 
-        return psycopg2.connect(self.url)
+        try:
+            return psycopg2.connect(self.url)
+        except psycopg2.OperationalError as error:
+            parts = pg_params(self.url)
+            reason = (str(error).strip().splitlines() or ["no answer"])[0]
+            raise WarehouseUnreachable(f"cannot reach PostgreSQL at {parts['host']}:{parts['port']} "
+                                       f"({shown(reason, 200)}). Check the server is running and "
+                                       "WELLLED_WAREHOUSE_URL.") from None
 
     def dbt_env(self) -> dict[str, str]:
         return {"WELLLED_DBT_TARGET": self.dbt_target,

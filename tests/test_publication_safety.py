@@ -76,7 +76,7 @@ def test_sigkill_leaves_the_publication_unchanged_and_the_next_run_recovers(copi
         assert con.execute("select count(*) from fct_staff_survey_scores").fetchall()[0][0] > 0
     assert cli.main(["refresh"]) == 0, f"the run after a kill during {point} needed repair"
     assert _current() != before
-    assert not list((settings.published_dir() / "versions").glob(".*.partial"))
+    assert not list((settings.published_dir() / "versions").glob(".*"))  # no .partial, no .partial.wal
 
 
 READER = textwrap.dedent("""

@@ -239,7 +239,7 @@ def test_a_failed_run_is_recorded_and_posted_to_the_webhook(isolated, monkeypatc
     assert record["job"] == "_failing_job" and record["trigger"] == "landing_files_sensor"
     assert record["failed_steps"][0]["step"] == "_refuse_landing_file"
     assert "not a count" in record["failed_steps"][0]["error"]
-    assert record["webhook"] == "posted (HTTP 200)"
+    assert record["webhook"] == "posted as json (HTTP 200)"
     [post] = hook.received
     assert post["content_type"] == "application/json"
     assert post["body"]["wellled"]["run_id"] == record["run_id"]
@@ -266,7 +266,7 @@ def test_a_webhook_that_fails_never_fails_the_sensor(isolated, monkeypatch, prob
     [record] = _alerts(isolated)
     assert record["webhook"].startswith("post failed"), record["webhook"]
     if problem == "http_500":
-        assert record["webhook"] == "post failed: HTTP 500"
+        assert record["webhook"] == "post failed: HTTP 500 (json)"
 
 
 def test_only_http_webhooks_are_posted_to(isolated, monkeypatch):

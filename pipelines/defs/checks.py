@@ -11,6 +11,7 @@ import dagster as dg
 from dagster import AssetCheckExecutionContext
 
 from .. import quality, settings, warehouse
+from ..permissions import owner_only_dir
 from ..sources import schemas
 from .common import BUILD_DB_POOL, raw_key
 
@@ -30,7 +31,8 @@ def _skipped_reason(suite: str) -> str | None:
 def _result(context, suite: str, outcome) -> dg.AssetCheckResult:
     run_id = context.run.run_id
     record_gate(run_id, suite, outcome)
-    docs = quality.build_data_docs([outcome], settings.data_docs_dir() / run_id)
+    docs_dir = owner_only_dir(settings.data_docs_dir() / run_id, below=settings.warehouse_dir())
+    docs = quality.build_data_docs([outcome], docs_dir)
     facts = outcome.to_metadata()
     metadata = {"status": outcome.status, "rows_validated": outcome.rows,
                 "expectations_evaluated": outcome.evaluated,
@@ -45,8 +47,7 @@ def _result(context, suite: str, outcome) -> dg.AssetCheckResult:
 
 
 def record_gate(run_id: str, suite: str, outcome) -> None:
-    folder = settings.run_dir(run_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = owner_only_dir(settings.run_dir(run_id), below=settings.warehouse_dir())
     with (folder / "gates.jsonl").open("a") as handle:
         handle.write(json.dumps({"suite": suite, "status": outcome.status, "failed": len(outcome.failed),
                                  "evaluated": outcome.evaluated, "rows": outcome.rows}) + "\n")

@@ -16,6 +16,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from packaging import version
 
 from .. import settings, warehouse
+from ..disk_space import disk_full_message, log_says_disk_full
+from ..permissions import owner_only_dir
 from .common import BUILD_DB_POOL, OWNERS
 
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -114,8 +116,9 @@ translator = WellledTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Seeds, staging, intermediate and mart models with their dbt tests (`dbt build`)."""
     os.environ.update(dbt_env())
-    # dbt's artifacts go with the run's other records, not into a new folder under dbt_project/ per run.
-    target = settings.run_dir(context.run.run_id) / "dbt"
+    # dbt's artifacts go with the run's other records (owner-only), never into the install folder.
+    target = owner_only_dir(settings.run_dir(context.run.run_id), below=settings.warehouse_dir()) / "dbt"
+    seed_partial_parse(target)
     invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False, target_path=target)
     # Events are passed on as dbt emits them, so Dagster records them while dbt is still building. dbt holds
     # the build file's only lock meanwhile, so row counts come from the log_row_count post-hook's lines
@@ -132,6 +135,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                 event = event.with_metadata({**event.metadata, "dagster/row_count": counts[unique_id]})
             yield event
     keep_partial_parse(target)
+    if not invocation.is_successful() and log_says_disk_full(target / "dbt.log"):
+        raise dg.Failure(description=f"dbt build failed: {disk_full_message(settings.warehouse_dir())}",
+                         metadata={"dbt_log": str(target / "dbt.log")})
     if not invocation.is_successful():
         raise dg.Failure(description="dbt build failed: a model errored or a dbt test failed. Downstream models "
                                      "were skipped and nothing is published. See the failed dbt checks and the dbt log "
@@ -146,14 +152,30 @@ BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file
 ROW_COUNT_LINE = re.compile(r"^wellled row_count (?P<unique_id>\S+) (?P<rows>\d+)$")  # macros/utils/log_row_count.sql
 
 
+def kept_partial_parse() -> Path:
+    """dbt's parse state as the last run of this warehouse left it: under the warehouse folder, so a refresh
+    never writes inside the install (which may be read-only)."""
+    return settings.warehouse_dir() / "dbt" / "partial_parse.msgpack"
+
+
+def seed_partial_parse(target: Path) -> None:
+    """Give the run's dbt the parse state this warehouse kept. Without one, dagster-dbt copies the install's
+    (written once by `make install`); either way dbt checks the profile and project before trusting it."""
+    kept = kept_partial_parse()
+    if kept.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target / kept.name)
+
+
 def keep_partial_parse(target: Path) -> None:
     """Save the run's parse state for the next run: dbt re-parses the whole project (seconds) whenever the
     profile differs from the saved one's (the build file's path is part of it), e.g. on the first refresh
-    into a new warehouse folder. Written atomically; dbt checks the profile before trusting it."""
+    into a new warehouse folder. Written atomically."""
     fresh = target / "partial_parse.msgpack"
     if not fresh.exists():
         return
-    kept = dbt_project.project_dir / dbt_project.target_path / "partial_parse.msgpack"
+    kept = kept_partial_parse()
+    owner_only_dir(kept.parent, below=settings.warehouse_dir())
     temporary = kept.with_name(f".{kept.name}.{os.getpid()}")
     shutil.copyfile(fresh, temporary)
     os.replace(temporary, kept)
