@@ -125,7 +125,7 @@ def refresh(job: str = "national_refresh") -> int:
     with dg.DagsterInstance.get() as instance:
         _release_dead_runs(instance)
         result = execute(defs.resolve_job_def(job), instance,
-                         tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
+                         tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), **NO_RETRY})
         return print_summary(result, instance, time.monotonic() - started)
 
 
@@ -152,6 +152,8 @@ def execute(job, instance, tags: dict[str, str]):
 
 
 PID_TAG, HOST_TAG = "wellled/pid", "wellled/host"
+# A refresh run from the command line is not retried by the daemon: its user sees it stop and runs it again.
+NO_RETRY = {"dagster/max_retries": "0"}
 
 
 def ingest_periods(source: str, periods: list[str], *, publish: bool = False) -> int:
@@ -187,7 +189,7 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
         instance.add_dynamic_partitions(name, [k for k in keys if not instance.has_dynamic_partition(name, k)])
         ordered = parts.PARTITIONS[source].get_partition_keys(dynamic_partitions_store=instance)
         job = defs.resolve_job_def(parts.job_name(source))
-        tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+        tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), **NO_RETRY}
         for block in _contiguous(ordered, set(keys)):
             print(f"Ingesting {source} period(s) {', '.join(block)} in one run", file=sys.stderr)
             result = execute(job, instance, tags={**tags, parts.RANGE_START: block[0], parts.RANGE_END: block[-1]})

@@ -86,6 +86,26 @@ def test_a_run_whose_worker_died_is_failed_and_its_pool_slot_freed(tmp_path):
         assert "is gone" in failure[-1].event_log_entry.message
 
 
+def test_a_run_whose_worker_died_is_retried_and_a_failed_gate_is_not(tmp_path):
+    """Dagster's retry daemon decides from the instance config: a run failed by run monitoring (its worker
+    died) is retried; a run failed by a step (a refused file, a failed gate) is not."""
+    from dagster._daemon.auto_run_reexecution.auto_run_reexecution import should_retry
+
+    with dg.DagsterInstance.from_config(str(_instance_home(tmp_path))) as instance:
+        assert instance.run_retries_enabled and instance.run_retries_max_retries == 1
+        died = _started_run(instance, _dead_pid())
+        assert _monitor(instance, died) == dg.DagsterRunStatus.FAILURE
+        assert should_retry(instance.get_run_by_id(died.run_id), instance)
+
+        @dg.asset
+        def gate_that_fails():
+            raise dg.Failure("a critical expectation failed")
+
+        result = dg.materialize([gate_that_fails], instance=instance, raise_on_error=False)
+        assert not result.success
+        assert not should_retry(instance.get_run_by_id(result.run_id), instance)
+
+
 def test_live_workers_and_workers_on_other_hosts_are_left_running(tmp_path):
     with dg.DagsterInstance.from_config(str(_instance_home(tmp_path))) as instance:
         assert _monitor(instance, _started_run(instance, os.getpid())) == dg.DagsterRunStatus.STARTED
@@ -128,6 +148,9 @@ def test_a_ui_run_whose_worker_and_code_server_are_killed_is_failed_and_frees_th
             assert _wait(lambda: not slots(BUILD_DB_POOL).claimed_slots, 120), "the dead run kept its pool slot"
             failure = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records
             assert f"run worker process {pid} is gone" in failure[-1].event_log_entry.message
+            # The daemon runs the refresh again (a run worker killed by a restart is not a failed refresh).
+            retried = _wait(lambda: instance.get_runs(dg.RunsFilter(tags={"dagster/parent_run_id": run_id})), 120)
+            assert retried, "the run whose worker died was not retried"
     finally:
         ui.stop()
 
