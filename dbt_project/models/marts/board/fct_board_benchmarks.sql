@@ -5,16 +5,22 @@
     an average of trust percentages), with a Wilson 95% interval; tenure, turnover and size measures take
     the median of the trusts' own values. Every measure also carries the spread of the trusts' published
     values (min, quartiles, median, max: macro trust_spread).
-    Privacy: pooled gender / ethnicity figures use every member's attributes, so they are withheld (null,
-    is_suppressed) unless they pool at least {{ var('board_min_group', 5) }} members of known gender /
-    ethnicity from at least 3 trusts, and the trusts whose own figure fct_board_composition withholds are
-    none, or at least two together holding that many members (so no withheld trust figure can be recovered
-    by subtracting the published ones). The spread uses published trust values only.
+    No figure is built from fewer than var('benchmark_min_organisations') (3) trusts: below that the value
+    and spread are null and is_suppressed is true.
+    Disclosure (docs/board_disclosure.md): a pooled gender or ethnicity figure is published only when
+      - the pooled group and its complement each hold at least var('board_min_group') (5) members;
+      - the trusts whose own figure is withheld are none, or at least two whose pooled group and complement
+        each disclose (subtracting the published trust figures recovers no withheld trust, nor a small group);
+      - where two pooled figures of one geography nest (all members and voting members; executive plus
+        non-executive members and voting members), the difference (the non-voting members) passes the same
+        tests as a measure of its own (hidden_measures), or the wider figure is withheld;
+      - every region (every benchmarking group) of that date passes, with the English trusts outside any
+        region (any group) as one more: otherwise none is published at that level, so no withheld region
+        or group is England minus the published ones.
     Geographies: national = England (ENG); region = NHS England region code; benchmark_group = the trust's
     staff survey benchmarking group (dim_organisation; a trust never surveyed is in no group).
 #}
 
-{%- set min_group = var('board_min_group', 5) -%}
 {#- code, name, unit, method, direction of good, protected, numerator, denominator, published trust value -#}
 {%- set measures = [
     ('board_women_pct', 'Women as % of board members', 'pct', 'pooled', 'target_50', true,
@@ -44,6 +50,17 @@
         'null', 'null', 'compositions.board_size'),
 ] -%}
 
+{#- Populations a reader can derive by subtracting two published figures: checked, never published. -#}
+{%- set hidden_measures = [
+    ('board_women_pct_non_voting', 'counts.women - counts.women_voting',
+        'counts.gender_known - counts.gender_known_voting',
+        'compositions.women_pct is not null and compositions.women_pct_voting is not null'),
+    ('board_bme_pct_non_voting', 'counts.bme_executive + counts.bme_non_executive - counts.bme_voting',
+        'counts.ethnicity_known_executive + counts.ethnicity_known_non_executive - counts.ethnicity_known_voting',
+        'compositions.bme_pct_voting is not null and compositions.bme_pct_executive is not null'),
+] -%}
+{%- set min_orgs = var('benchmark_min_organisations') -%}
+
 with
 
 counts as (
@@ -64,34 +81,34 @@ organisations as (
 
 ),
 
-nhs_regions as (
-
-    select * from {{ ref('nhs_regions') }}
-
-),
-
 trust_geographies as (
 
+    -- geography_code '(none)': English trusts outside every region / group, checked but never published.
     select org_code, 'national' as geography_level, 'ENG' as geography_code, 'England' as geography_name
     from organisations
     where nation = 'England'
 
     union all
 
-    select org_code, 'region' as geography_level, region_code as geography_code, region_name as geography_name
+    select
+        org_code,
+        'region' as geography_level,
+        coalesce(region_code, '(none)') as geography_code,
+        region_name as geography_name
+
     from organisations
-    where region_code is not null
+    where region_code is not null or nation = 'England'
 
     union all
 
     select
         org_code,
         'benchmark_group' as geography_level,
-        benchmarking_group_code as geography_code,
+        coalesce(benchmarking_group_code, '(none)') as geography_code,
         benchmarking_group as geography_name
 
     from organisations
-    where benchmarking_group_code is not null
+    where benchmarking_group_code is not null or nation = 'England'
 
 ),
 
@@ -104,10 +121,28 @@ trust_values as (
         counts.org_code,
         counts.as_at_date,
         '{{ code }}' as measure_code,
+        '{{ method }}' as value_method,
         cast({{ numerator }} as {{ type_double() }}) as numerator,
         cast({{ denominator }} as {{ type_double() }}) as denominator,
         cast({{ value }} as {{ type_double() }}) as trust_value,
         {{ 'true' if protected else 'false' }} as is_protected
+
+    from counts
+    inner join compositions
+        on compositions.org_code = counts.org_code
+        and compositions.as_at_date = counts.as_at_date
+    {%- endfor %}
+    {%- for code, numerator, denominator, published in hidden_measures %}
+    union all
+    select
+        counts.org_code,
+        counts.as_at_date,
+        '{{ code }}' as measure_code,
+        'pooled' as value_method,
+        cast({{ numerator }} as {{ type_double() }}) as numerator,
+        cast({{ denominator }} as {{ type_double() }}) as denominator,
+        case when {{ published }} then cast(0 as {{ type_double() }}) end as trust_value,
+        true as is_protected
 
     from counts
     inner join compositions
@@ -144,6 +179,7 @@ pooled as (
         max(geography_name) as geography_name,
         as_at_date,
         measure_code,
+        max(value_method) as value_method,
         max(case when is_protected then 1 else 0 end) = 1 as is_protected,
         cast(count(*) as {{ dbt.type_int() }}) as trusts_count,
         cast(count(trust_value) as {{ dbt.type_int() }}) as trusts_with_value,
@@ -151,7 +187,8 @@ pooled as (
         sum(denominator) as denominator,
         sum(case when denominator > 0 then 1 else 0 end) as trusts_with_members,
         sum(is_withheld) as trusts_withheld,
-        sum(case when is_withheld = 1 then denominator else 0 end) as withheld_members
+        sum(case when is_withheld = 1 then numerator else 0 end) as withheld_numerator,
+        sum(case when is_withheld = 1 then denominator else 0 end) as withheld_denominator
 
     from placed
     group by geography_level, geography_code, as_at_date, measure_code
@@ -187,22 +224,95 @@ measure_list as (
 
 ),
 
+counted as (
+
+    -- Enough organisations behind the figure, and (protected) the pooled group and the withheld part disclose.
+    select
+        pooled.*,
+        case
+            when value_method = 'median' then trusts_with_value >= {{ min_orgs }} or trusts_with_value = 0
+            else trusts_with_members >= {{ min_orgs }} or coalesce(denominator, 0) = 0
+        end as has_enough_organisations,
+        not is_protected
+            or coalesce(denominator, 0) = 0
+            or (
+                {{ discloses('numerator', 'denominator') }}
+                and (
+                    trusts_withheld = 0
+                    or (trusts_withheld >= 2 and {{ discloses('withheld_numerator', 'withheld_denominator') }})
+                )
+            ) as discloses_alone
+
+    from pooled
+
+),
+
+nesting as (
+
+    -- Per geography and date: which of the figures that nest may be published on their own.
+    select
+        geography_level,
+        geography_code,
+        as_at_date,
+        max(case when measure_code = 'board_women_pct_voting' and discloses_alone and has_enough_organisations
+            then 1 else 0 end) as women_voting_out,
+        max(case when measure_code = 'board_women_pct_non_voting' and discloses_alone and has_enough_organisations
+            then 1 else 0 end) as women_non_voting_ok,
+        max(case when measure_code = 'board_bme_pct_voting' and discloses_alone and has_enough_organisations
+            then 1 else 0 end) as bme_voting_out,
+        max(case when measure_code = 'board_bme_pct_executive' and discloses_alone and has_enough_organisations
+            then 1 else 0 end) as bme_executive_out,
+        max(case when measure_code = 'board_bme_pct_non_voting' and discloses_alone and has_enough_organisations
+            then 1 else 0 end) as bme_non_voting_ok
+
+    from counted
+    group by geography_level, geography_code, as_at_date
+
+),
+
+row_checked as (
+
+    select
+        counted.*,
+        counted.has_enough_organisations
+            and counted.discloses_alone
+            and case counted.measure_code
+                when 'board_women_pct' then nesting.women_voting_out = 0 or nesting.women_non_voting_ok = 1
+                when 'board_bme_pct_non_executive'
+                    then nesting.bme_voting_out = 0 or nesting.bme_executive_out = 0 or nesting.bme_non_voting_ok = 1
+                else true
+            end as may_publish_alone
+
+    from counted
+    inner join nesting
+        on nesting.geography_level = counted.geography_level
+        and nesting.geography_code = counted.geography_code
+        and nesting.as_at_date = counted.as_at_date
+
+),
+
 disclosed as (
 
     select
-        pooled.*,
-        not pooled.is_protected
-            or coalesce(pooled.denominator, 0) = 0
-            or (
-                pooled.denominator >= {{ min_group }}
-                and pooled.trusts_with_members >= 3
-                and (
-                    pooled.trusts_withheld = 0
-                    or (pooled.trusts_withheld >= 2 and pooled.withheld_members >= {{ min_group }})
-                )
+        row_checked.*,
+        row_checked.may_publish_alone
+            and (
+                not row_checked.is_protected
+                or row_checked.geography_level = 'national'
+                or min(case
+                    when row_checked.geography_code = '(none)'
+                        -- trusts outside every region / group: only their withheld part must not show
+                        then case when row_checked.trusts_withheld = 0 or (row_checked.trusts_withheld >= 2
+                            and {{ discloses('row_checked.withheld_numerator', 'row_checked.withheld_denominator') }})
+                            then 1 else 0 end
+                    when row_checked.may_publish_alone or coalesce(row_checked.denominator, 0) = 0 then 1
+                    else 0
+                end) over (
+                    partition by row_checked.geography_level, row_checked.as_at_date, row_checked.measure_code
+                ) = 1
             ) as may_publish
 
-    from pooled
+    from row_checked
 
 ),
 
@@ -245,11 +355,11 @@ final as (
         not disclosed.may_publish as is_suppressed,
         disclosed.trusts_count,
         disclosed.trusts_with_value,
-        spread.trust_min,
-        spread.trust_q1,
-        spread.trust_median,
-        spread.trust_q3,
-        spread.trust_max
+        case when disclosed.has_enough_organisations then spread.trust_min end as trust_min,
+        case when disclosed.has_enough_organisations then spread.trust_q1 end as trust_q1,
+        case when disclosed.has_enough_organisations then spread.trust_median end as trust_median,
+        case when disclosed.has_enough_organisations then spread.trust_q3 end as trust_q3,
+        case when disclosed.has_enough_organisations then spread.trust_max end as trust_max
 
     from disclosed
     inner join measure_list
@@ -259,6 +369,7 @@ final as (
         and spread.geography_code = disclosed.geography_code
         and spread.as_at_date = disclosed.as_at_date
         and spread.measure_code = disclosed.measure_code
+    where disclosed.geography_code <> '(none)'
 
 )
 

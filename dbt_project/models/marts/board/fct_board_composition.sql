@@ -1,17 +1,20 @@
 {#
     Board composition per trust register (org_code, as_at_date), from the counts of
     int_board__register_counts. No per-member attribute reaches this model.
-    Small numbers (DESIGN.md Privacy): a gender or ethnicity percentage is published only when it describes
-    at least {{ var('board_min_group', 5) }} members of known gender / ethnicity; and no two published
-    percentages of a row may differ by a group of 1 to that many such members (complementary suppression):
-      women_pct is withheld when the non-voting members of known gender are that few (women_pct_voting,
+    Disclosure (docs/board_disclosure.md): no official publication releases a trust's register by gender or
+    ethnicity each quarter, so a share is published only where the group it counts and the group's
+    complement each hold at least var('board_min_group') (5) members (macro discloses): 0% and 100% are
+    withheld. Two shares of one row whose populations nest (all members and voting members) reveal their
+    difference (the non-voting members), so the wider one is withheld unless that difference is empty or
+    itself discloses:
+      women_pct is withheld when the non-voting members' gender split does not disclose (women_pct_voting,
       which carries parity, is kept);
-      bme_pct_executive and bme_pct_non_executive are withheld together when either group is small, and when
-      the non-voting members of known ethnicity (executive + non-executive - voting) are that few.
-    wres9_gap_pp and is_gender_parity follow the percentage they are computed from.
+      bme_pct_executive and bme_pct_non_executive (which together give every member) are published or
+      withheld together, and withheld when the non-voting members' ethnicity split does not disclose.
+    WRES indicator 9 per trust, as the trust's return gives it, is in fct_wres_indicators (its precedent:
+    NHS England and each trust publish it). wres9_gap_pp and is_gender_parity follow the share they are
+    computed from.
 #}
-
-{%- set min_group = var('board_min_group', 5) %}
 
 with
 
@@ -37,19 +40,23 @@ disclosure as (
 
     select
         counts.*,
-        gender_known_voting >= {{ min_group }} as publish_women_voting,
-        gender_known >= {{ min_group }}
-            and not (
-                gender_known_voting >= {{ min_group }}
-                and gender_known - gender_known_voting between 1 and {{ min_group - 1 }}
+        {{ discloses('women_voting', 'gender_known_voting') }} as publish_women_voting,
+        {{ discloses('women', 'gender_known') }}
+            and (
+                not {{ discloses('women_voting', 'gender_known_voting') }}
+                or gender_known = gender_known_voting
+                or {{ discloses('women - women_voting', 'gender_known - gender_known_voting') }}
             ) as publish_women,
-        ethnicity_known_voting >= {{ min_group }} as publish_bme_voting,
-        ethnicity_known_executive >= {{ min_group }}
-            and ethnicity_known_non_executive >= {{ min_group }}
-            and not (
-                ethnicity_known_voting >= {{ min_group }}
-                and ethnicity_known_executive + ethnicity_known_non_executive - ethnicity_known_voting
-                    between 1 and {{ min_group - 1 }}
+        {{ discloses('bme_voting', 'ethnicity_known_voting') }} as publish_bme_voting,
+        {{ discloses('bme_executive', 'ethnicity_known_executive') }}
+            and {{ discloses('bme_non_executive', 'ethnicity_known_non_executive') }}
+            and (
+                not {{ discloses('bme_voting', 'ethnicity_known_voting') }}
+                or ethnicity_known_executive + ethnicity_known_non_executive = ethnicity_known_voting
+                or {{ discloses(
+                    'bme_executive + bme_non_executive - bme_voting',
+                    'ethnicity_known_executive + ethnicity_known_non_executive - ethnicity_known_voting'
+                ) }}
             ) as publish_bme_by_executive
 
     from counts
