@@ -6,7 +6,8 @@ figure describes, and then every group a reader can derive by subtracting one pu
 that contains it (a region minus its published trusts, all members minus voting members, England minus the
 regions, and so on, repeated). Each such group and its complement must hold at least 5 people, unless the
 group is empty or a reader already knows its split from WRES indicator 9 (the precedent: published for every
-trust). WRES 9 itself must be published at the return's grain and nothing finer.
+trust; the published cross-check says where the register agrees with it). WRES 9 itself must be published at
+the return's grain and nothing finer.
 
 Members are placed in four classes per register (voting or not, executive or not); a published figure is a
 set of (trust, date, class) cells. The counts are recomputed here from raw.board_registers, independently of
@@ -21,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import duckdb
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -79,7 +81,8 @@ def pct(group: int, population: int) -> float | None:
 
 
 def published_sets(published: duckdb.DuckDBPyConnection, cells) -> dict[tuple[str, dt.date], set[frozenset]]:
-    """Every published figure as a set of cells, by (family, date), after checking its value."""
+    """Every published figure as a set of cells (those holding members), by (family, date), after checking its
+    value."""
     facts: dict[tuple[str, dt.date], set[frozenset]] = defaultdict(set)
 
     def add(family: str, as_at: dt.date, chosen: frozenset, value: float, where: str) -> None:
@@ -93,7 +96,8 @@ def published_sets(published: duckdb.DuckDBPyConnection, cells) -> dict[tuple[st
     for org, as_at, *values in compositions:
         for (measure, (family, classes)), value in zip(MEASURES.items(), values, strict=True):
             if value is not None:
-                add(family, as_at, frozenset((org, as_at, c) for c in classes), value, f"{org} {as_at} {measure}")
+                chosen = frozenset((org, as_at, c) for c in classes if (org, as_at, c) in cells)
+                add(family, as_at, chosen, value, f"{org} {as_at} {measure}")
 
     organisations = published.execute("select org_code, nation, region_code, benchmarking_group_code "
                                       "from dim_organisation").fetchall()
@@ -117,23 +121,16 @@ def published_sets(published: duckdb.DuckDBPyConnection, cells) -> dict[tuple[st
     return facts
 
 
-def wres9_public_sets(build: duckdb.DuckDBPyConnection, cells) -> dict[tuple[str, dt.date], set[frozenset]]:
-    """The register groups whose ethnicity split a reader knows from WRES indicator 9 (the register as at
-    31 March agreeing with the trust's published return)."""
+def wres9_public_sets(published: duckdb.DuckDBPyConnection, cells) -> dict[tuple[str, dt.date], set[frozenset]]:
+    """The register groups whose ethnicity split a reader knows from WRES indicator 9: where the published
+    cross-check says the register as at 31 March holds the counts of the trust's (published) return."""
     public: dict[tuple[str, dt.date], set[frozenset]] = defaultdict(set)
-    returns = build.execute("select org_code, reporting_year, staff_group, band, ethnicity, sum(count) "
-                            "from raw.wres_returns where indicator = 9 group by all").fetchall()
-    counted: dict[tuple, dict[str, int]] = defaultdict(lambda: {"white": 0, "bme": 0})
-    for org, year, staff_group, band, ethnicity, count in returns:
-        for board_group in WRES9_GROUPS:
-            if board_group in (staff_group, band) and ethnicity in ("white", "bme"):
-                counted[(org, year, board_group)][ethnicity] += count
-    for (org, year, board_group), counts in counted.items():
+    for org, year, board_group in published.execute(
+            "select org_code, reporting_year, board_group from fct_wres_board_cross_check "
+            "where is_consistent_with_register").fetchall():
         as_at = dt.date(year, 3, 31)
-        chosen = frozenset((org, as_at, c) for c in WRES9_GROUPS[board_group])
-        group, population = split(cells, "ethnicity", chosen)
-        if (group, population - group) == (counts["bme"], counts["white"]):
-            public[("ethnicity", as_at)].add(chosen)
+        public[("ethnicity", as_at)].add(frozenset((org, as_at, c) for c in WRES9_GROUPS[board_group]
+                                                   if (org, as_at, c) in cells))
     return public
 
 
@@ -148,18 +145,34 @@ def derivable(sets: set[frozenset], rounds: int = 6) -> set[frozenset]:
     return known
 
 
+def publicly_known(public: set[frozenset]):
+    """Whether a set of cells has a split a reader knows from the public sets alone: its indicator vector is a
+    combination of theirs (sums and differences of WRES 9 figures)."""
+    cells = sorted({c for s in public for c in s})
+    index = {c: i for i, c in enumerate(cells)}
+    basis = np.array([[1.0 if c in s else 0.0 for c in cells] for s in public]) if public else np.zeros((0, 0))
+    rank = np.linalg.matrix_rank(basis) if public else 0
+
+    def known(chosen: frozenset) -> bool:
+        if not public or any(c not in index for c in chosen):
+            return False
+        vector = np.zeros(len(cells))
+        vector[[index[c] for c in chosen]] = 1.0
+        return np.linalg.matrix_rank(np.vstack([basis, vector])) == rank
+
+    return known
+
+
 def leaks(published: duckdb.DuckDBPyConnection, build: duckdb.DuckDBPyConnection) -> list[str]:
     cells = member_cells(build)
-    facts, public = published_sets(published, cells), wres9_public_sets(build, cells)
+    facts, public = published_sets(published, cells), wres9_public_sets(published, cells)
     found = []
     for key, sets in facts.items():
         family, as_at = key
-        already_known = derivable(public.get(key, set()))
+        known = publicly_known(public.get(key, set()))
         for chosen in derivable(sets | public.get(key, set())):
-            if chosen in already_known:
-                continue
             group, population = split(cells, family, chosen)
-            if population and (group < MIN_GROUP or population - group < MIN_GROUP):
+            if population and (group < MIN_GROUP or population - group < MIN_GROUP) and not known(chosen):
                 trusts = sorted({org for org, _, _ in chosen})
                 found.append(f"{family} {as_at}: {group} of {population} among {len(chosen)} cells of {trusts}")
     return sorted(found)

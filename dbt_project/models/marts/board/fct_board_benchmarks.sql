@@ -11,6 +11,8 @@
       - the pooled group and its complement each hold at least var('board_min_group') (5) members;
       - the trusts whose own figure is withheld are none, or at least two whose pooled group and complement
         each disclose (subtracting the published trust figures recovers no withheld trust, nor a small group);
+        a trust's ethnicity split that WRES indicator 9 publishes (its register agreeing with its return at
+        31 March, as fct_wres_board_cross_check says) counts as published, since a reader can subtract it;
       - where two pooled figures of one geography nest (all members and voting members; executive plus
         non-executive members and voting members), the difference (the non-voting members) passes the same
         tests as a measure of its own (hidden_measures), or the wider figure is withheld;
@@ -58,7 +60,36 @@
     ('board_bme_pct_non_voting', 'counts.bme_executive + counts.bme_non_executive - counts.bme_voting',
         'counts.ethnicity_known_executive + counts.ethnicity_known_non_executive - counts.ethnicity_known_voting',
         'compositions.bme_pct_voting is not null and compositions.bme_pct_executive is not null'),
+    ('board_bme_pct_all', 'counts.bme_executive + counts.bme_non_executive',
+        'counts.ethnicity_known_executive + counts.ethnicity_known_non_executive',
+        'compositions.bme_pct_executive is not null'),
 ] -%}
+{#- A withheld trust's figure whose part is published by a smaller figure of the same trust (voting members
+    within all members): a reader subtracts that part, so what stays hidden is the rest. -#}
+{%- set published_parts = {
+    'board_women_pct': ('compositions.women_pct_voting is not null', 'counts.women_voting',
+                        'counts.gender_known_voting'),
+    'board_bme_pct_all': ('compositions.bme_pct_voting is not null', 'counts.bme_voting',
+                          'counts.ethnicity_known_voting'),
+} -%}
+{#- Ethnicity measures a reader knows per trust at 31 March from WRES indicator 9 when the register agrees with
+    the return (fct_wres_board_cross_check publishes whether it does): the board groups each one needs. -#}
+{#- ...and the other way: a withheld trust figure inside a larger published one of the same trust (voting
+    members within all members); when every withheld trust has the larger figure published, a reader who
+    recovers the withheld ones together also has the rest of those trusts' members. -#}
+{%- set published_wholes = {
+    'board_women_pct_voting': ('compositions.women_pct is not null', 'counts.women', 'counts.gender_known'),
+    'board_bme_pct_voting': ('compositions.bme_pct_executive is not null',
+                             'counts.bme_executive + counts.bme_non_executive',
+                             'counts.ethnicity_known_executive + counts.ethnicity_known_non_executive'),
+} -%}
+{%- set wres9_groups = {
+    'board_bme_pct_voting': ['voting'],
+    'board_bme_pct_executive': ['executive'],
+    'board_bme_pct_non_executive': ['non_executive'],
+    'board_bme_pct_non_voting': ['voting', 'executive', 'non_executive'],
+    'board_bme_pct_all': ['executive', 'non_executive'],
+} -%}
 {%- set min_orgs = var('benchmark_min_organisations') -%}
 
 with
@@ -78,6 +109,28 @@ compositions as (
 organisations as (
 
     select * from {{ ref('dim_organisation') }}
+
+),
+
+cross_check as (
+
+    select * from {{ ref('int_wres__board_cross_check') }}
+
+),
+
+wres_known as (
+
+    -- Per trust register as at 31 March: the board groups whose ethnicity split WRES indicator 9 publishes.
+    select
+        org_code,
+        cast({{ dbt.concat(["cast(reporting_year as " ~ dbt.type_string() ~ ")", "'-03-31'"]) }} as date) as as_at_date,
+        max(case when board_group = 'voting' then 1 else 0 end) as knows_voting,
+        max(case when board_group = 'executive' then 1 else 0 end) as knows_executive,
+        max(case when board_group = 'non_executive' then 1 else 0 end) as knows_non_executive
+
+    from cross_check
+    where is_consistent_with_register
+    group by org_code, reporting_year
 
 ),
 
@@ -125,7 +178,9 @@ trust_values as (
         cast({{ numerator }} as {{ type_double() }}) as numerator,
         cast({{ denominator }} as {{ type_double() }}) as denominator,
         cast({{ value }} as {{ type_double() }}) as trust_value,
-        {{ 'true' if protected else 'false' }} as is_protected
+        {{ 'true' if protected else 'false' }} as is_protected,
+        {{ published_part_columns(published_parts.get(code)) }},
+        {{ published_part_columns(published_wholes.get(code), 'whole') }}
 
     from counts
     inner join compositions
@@ -142,7 +197,9 @@ trust_values as (
         cast({{ numerator }} as {{ type_double() }}) as numerator,
         cast({{ denominator }} as {{ type_double() }}) as denominator,
         case when {{ published }} then cast(0 as {{ type_double() }}) end as trust_value,
-        true as is_protected
+        true as is_protected,
+        {{ published_part_columns(published_parts.get(code)) }},
+        {{ published_part_columns(published_wholes.get(code), 'whole') }}
 
     from counts
     inner join compositions
@@ -161,6 +218,16 @@ placed as (
         trust_values.*,
         case
             when trust_values.is_protected and trust_values.trust_value is null and trust_values.denominator > 0
+                and not (
+                    case trust_values.measure_code
+                    {%- for code, groups in wres9_groups.items() %}
+                        when '{{ code }}' then
+                            {%- for group in groups %} coalesce(wres_known.knows_{{ group }}, 0) = 1
+                            {%- if not loop.last %} and{% endif %}{% endfor %}
+                    {%- endfor %}
+                        else false
+                    end
+                )
                 then 1
             else 0
         end as is_withheld
@@ -168,6 +235,9 @@ placed as (
     from trust_values
     inner join trust_geographies
         on trust_geographies.org_code = trust_values.org_code
+    left join wres_known
+        on wres_known.org_code = trust_values.org_code
+        and wres_known.as_at_date = trust_values.as_at_date
 
 ),
 
@@ -187,8 +257,11 @@ pooled as (
         sum(denominator) as denominator,
         sum(case when denominator > 0 then 1 else 0 end) as trusts_with_members,
         sum(is_withheld) as trusts_withheld,
-        sum(case when is_withheld = 1 then numerator else 0 end) as withheld_numerator,
-        sum(case when is_withheld = 1 then denominator else 0 end) as withheld_denominator
+        sum(case when is_withheld = 1 then numerator - part_numerator else 0 end) as withheld_numerator,
+        sum(case when is_withheld = 1 then denominator - part_denominator else 0 end) as withheld_denominator,
+        sum(case when is_withheld = 1 and not whole_published then 1 else 0 end) as withheld_without_whole,
+        sum(case when is_withheld = 1 then whole_numerator - numerator else 0 end) as withheld_rest_numerator,
+        sum(case when is_withheld = 1 then whole_denominator - denominator else 0 end) as withheld_rest_denominator
 
     from placed
     group by geography_level, geography_code, as_at_date, measure_code
@@ -241,6 +314,12 @@ counted as (
                     trusts_withheld = 0
                     or (trusts_withheld >= 2 and {{ discloses('withheld_numerator', 'withheld_denominator') }})
                 )
+                and (
+                    trusts_withheld = 0
+                    or withheld_without_whole > 0
+                    or withheld_rest_denominator = 0
+                    or {{ discloses('withheld_rest_numerator', 'withheld_rest_denominator') }}
+                )
             ) as discloses_alone
 
     from pooled
@@ -263,7 +342,9 @@ nesting as (
         max(case when measure_code = 'board_bme_pct_executive' and discloses_alone and has_enough_organisations
             then 1 else 0 end) as bme_executive_out,
         max(case when measure_code = 'board_bme_pct_non_voting' and discloses_alone and has_enough_organisations
-            then 1 else 0 end) as bme_non_voting_ok
+            then 1 else 0 end) as bme_non_voting_ok,
+        max(case when measure_code = 'board_bme_pct_all' and discloses_alone and has_enough_organisations
+            then 1 else 0 end) as bme_all_ok
 
     from counted
     group by geography_level, geography_code, as_at_date
@@ -278,8 +359,10 @@ row_checked as (
             and counted.discloses_alone
             and case counted.measure_code
                 when 'board_women_pct' then nesting.women_voting_out = 0 or nesting.women_non_voting_ok = 1
+                -- executive and non-executive together give every member: that and the non-voting members
                 when 'board_bme_pct_non_executive'
-                    then nesting.bme_voting_out = 0 or nesting.bme_executive_out = 0 or nesting.bme_non_voting_ok = 1
+                    then nesting.bme_executive_out = 0
+                        or (nesting.bme_all_ok = 1 and (nesting.bme_voting_out = 0 or nesting.bme_non_voting_ok = 1))
                 else true
             end as may_publish_alone
 
