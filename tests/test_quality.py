@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -584,10 +585,10 @@ def test_read_table_closes_its_connection(tmp_path):
 def test_real_files_pass_their_raw_gates(tmp_path):
     landing = tmp_path / "landing"
     (landing / "ods").mkdir(parents=True)
-    (landing / "ods" / "etr.csv").symlink_to(real_file("ods_etr.csv"))
+    shutil.copyfile(real_file("ods_etr.csv"), (landing / "ods" / "etr.csv"))
     (landing / "staff_survey" / "2024").mkdir(parents=True)
     organisational = "NSS24_detailed_spreadsheets_organisational_results.xlsx"
-    (landing / "staff_survey" / "2024" / organisational).symlink_to(real_file(organisational))
+    shutil.copyfile(real_file(organisational), (landing / "staff_survey" / "2024" / organisational))
     for source in ("ods", "staff_survey"):
         for table, df in load_source(source, landing).tables.items():
             outcome = validate(f"raw_{table}", df)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from pipelines.sources.ingest import load_source
@@ -14,7 +16,7 @@ ORG_RESULTS = "NSS24_detailed_spreadsheets_organisational_results.xlsx"
 def survey_2024(tmp_path_factory):
     landing = tmp_path_factory.mktemp("landing")
     (landing / "staff_survey" / "2024").mkdir(parents=True)
-    (landing / "staff_survey" / "2024" / ORG_RESULTS).symlink_to(real_file(ORG_RESULTS))
+    shutil.copyfile(real_file(ORG_RESULTS), (landing / "staff_survey" / "2024" / ORG_RESULTS))
     return load_source("staff_survey", landing)
 
 
@@ -57,7 +59,7 @@ def test_question_options_and_suppression(survey_2024):
 
 def test_ods_trusts_file(tmp_path):
     (tmp_path / "ods").mkdir()
-    (tmp_path / "ods" / "etr.csv").symlink_to(real_file("ods_etr.csv"))
+    shutil.copyfile(real_file("ods_etr.csv"), (tmp_path / "ods" / "etr.csv"))
     trusts = load_source("ods", tmp_path).tables["ods_trusts"].set_index("org_code")
     assert len(trusts) == 274
     assert trusts["close_date"].isna().sum() == 202

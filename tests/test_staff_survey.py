@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -135,7 +136,7 @@ def test_sample_national_results_are_derived_from_the_trusts(sample_2021_2023):
 
 def test_national_results_in_the_wrong_year_folder_are_refused(tmp_path):
     (tmp_path / "staff_survey" / "2023").mkdir(parents=True)
-    (tmp_path / "staff_survey" / "2023" / NATIONAL_RESULTS).symlink_to(real_file(NATIONAL_RESULTS))
+    shutil.copyfile(real_file(NATIONAL_RESULTS), (tmp_path / "staff_survey" / "2023" / NATIONAL_RESULTS))
     with pytest.raises(SourceError, match="holds survey year 2024 but sits in folder 2023"):
         load_source("staff_survey", tmp_path)
 
@@ -144,7 +145,7 @@ def test_national_results_in_the_wrong_year_folder_are_refused(tmp_path):
 def real_national(tmp_path_factory):
     landing = tmp_path_factory.mktemp("nss_national")
     (landing / "staff_survey" / "2024").mkdir(parents=True)
-    (landing / "staff_survey" / "2024" / NATIONAL_RESULTS).symlink_to(real_file(NATIONAL_RESULTS))
+    shutil.copyfile(real_file(NATIONAL_RESULTS), (landing / "staff_survey" / "2024" / NATIONAL_RESULTS))
     return load_source("staff_survey", landing)
 
 
@@ -193,7 +194,7 @@ def real_published(tmp_path_factory):
     folder = root / "landing" / "staff_survey" / "2024"
     folder.mkdir(parents=True)
     for name in (ORG_RESULTS, NATIONAL_RESULTS):
-        (folder / name).symlink_to(real_file(name))
+        shutil.copyfile(real_file(name), (folder / name))
     with duckdb.connect(str(_refresh(root)), read_only=True) as con:
         yield con
 

@@ -8,12 +8,14 @@ national results (`Base`/`Breakdown` identifiers) or the benchmark workbook (an 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ..safe_text import shown
 from .landing import LandedFile, SourceError, check_xlsx_container
 
 TITLE = re.compile(r"^NHS Staff Survey (\d{4}) - (WEIGHTED|UNWEIGHTED) Results", re.IGNORECASE)
@@ -30,6 +32,7 @@ WRES_STEMS = ("har_from_pat", "har_from_staff", "equal", "q16b")
 WRES_COLUMN = re.compile(r"^(?P<stem>" + "|".join(WRES_STEMS)
                          + r")_eth_summary_(?P<n>n_)?(?P<group>[12])_(?P<year>\d{4})$")
 ETHNICITY_GROUPS = {"1": "white", "2": "bme"}
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
 
 
 @dataclass
@@ -141,7 +144,7 @@ def _check_header(file: LandedFile, sheet: str, rows: list[list], ids: tuple[str
     header = rows[HEADER_ROW] if len(rows) > HEADER_ROW else []
     if tuple(str(h).strip() for h in header[: len(ids)]) != ids:
         raise SourceError(file.relpath, f"the header row 5 should start with {', '.join(ids)}; found "
-                                        f"{', '.join(map(str, header[:len(ids)])) or 'an empty row'}.",
+                                        f"{shown(', '.join(map(str, header[:len(ids)])), 200) or 'an empty row'}.",
                           sheet=sheet, row=HEADER_ROW + 1, hint="Restore the published layout (no inserted rows).")
 
 
@@ -153,8 +156,9 @@ def _data_rows(file: LandedFile, sheet: str, rows: list[list]) -> Iterator[tuple
         if not code:
             continue  # each sheet ends with a blank row
         if code in seen:
-            raise SourceError(file.relpath, f"organisation {code} appears twice (rows {seen[code]} and {index + 1}).",
-                              sheet=sheet, row=index + 1, hint="Remove the duplicate row.")
+            raise SourceError(file.relpath, f"organisation {shown(code)} appears twice (rows {seen[code]} and "
+                                            f"{index + 1}).", sheet=sheet, row=index + 1,
+                              hint="Remove the duplicate row.")
         seen[code] = index + 1
         yield index, row
 
@@ -190,21 +194,24 @@ class _Block:
 
 
 def _number(file: LandedFile, sheet: str, row_number: int, column: int, value) -> tuple[float | None, bool]:
+    """A numeric cell, or a text cell holding a number in ASCII digits (float() would also take `1_5`,
+    full-width digits, `inf` and `nan`); '-' is suppressed. Plausible ranges are the raw gates' rules."""
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, int | float):
-        return float(value), False
+        if math.isfinite(value):
+            return float(value), False
+        value = str(value)
     text = str(value).strip()
     if text == SUPPRESSED:
         return None, True
     if text == "":
         return None, False
-    try:
+    if _DECIMAL.fullmatch(text) and math.isfinite(float(text)):
         return float(text), False
-    except ValueError:
-        raise SourceError(file.relpath, f"column {_column_letter(column)} holds '{text}', which is neither a "
-                                        f"number nor '-' (suppressed).", sheet=sheet, row=row_number,
-                          hint="Correct the cell or download the file again.") from None
+    raise SourceError(file.relpath, f"column {_column_letter(column)} holds '{shown(text)}', which is neither a "
+                                    f"number in the digits 0-9 nor '-' (suppressed).", sheet=sheet, row=row_number,
+                      hint="Correct the cell or download the file again.")
 
 
 def _column_letter(index: int) -> str:
@@ -229,8 +236,8 @@ def _blocks(file: LandedFile, sheet: str, rows: list[list], first: int = len(ID_
         bases = [i for i, h in headers if h == BASE_HEADER]
         values = [(i, h) for i, h in headers if h != BASE_HEADER]
         if len(bases) != 1 or not values:
-            raise SourceError(file.relpath, f"the columns of {code} should be its options or score followed by one "
-                                            f"'{BASE_HEADER}' column; found {[h for _, h in headers]}.",
+            raise SourceError(file.relpath, f"the columns of {shown(code)} should be its options or score followed by "
+                                            f"one '{BASE_HEADER}' column; found {shown([h for _, h in headers], 200)}.",
                               sheet=sheet, row=HEADER_ROW + 1)
         is_score = all(h.endswith(" - score") for _, h in values)
         if is_score:
@@ -315,7 +322,7 @@ def _parse_benchmark(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
             if not org:
                 continue
             if org in seen:
-                raise SourceError(file.relpath, f"organisation {org} appears twice (rows {seen[org]} and "
+                raise SourceError(file.relpath, f"organisation {shown(org)} appears twice (rows {seen[org]} and "
                                                 f"{index + 1}).", sheet=name, row=index + 1)
             seen[org] = index + 1
             for (stem, ethnicity), where in columns.items():
