@@ -121,11 +121,12 @@ final as (
         distributions.code,
         distributions.indicator_code,
         distributions.organisation_count,
-        distributions.min_value,
-        distributions.p25_value,
-        distributions.median_value,
-        distributions.p75_value,
-        distributions.max_value,
+        -- No distribution from fewer organisations than the documented minimum.
+        case when distributions.organisation_count >= {{ var('benchmark_min_organisations') }} then distributions.min_value end as min_value,
+        case when distributions.organisation_count >= {{ var('benchmark_min_organisations') }} then distributions.p25_value end as p25_value,
+        case when distributions.organisation_count >= {{ var('benchmark_min_organisations') }} then distributions.median_value end as median_value,
+        case when distributions.organisation_count >= {{ var('benchmark_min_organisations') }} then distributions.p75_value end as p75_value,
+        case when distributions.organisation_count >= {{ var('benchmark_min_organisations') }} then distributions.max_value end as max_value,
         published_figures.value as published_value,
         published_figures.base_n as published_base_n
 
