@@ -13,6 +13,8 @@ import time
 
 import dagster as dg
 
+from .safe_text import escape
+
 _STARTED = time.monotonic()
 
 
@@ -28,7 +30,8 @@ class ProgressHandler(logging.Handler):
             line = f"    {record.getMessage()}"
         if line is None and event is None and record.levelno >= logging.WARNING:
             line = f"    ! {record.getMessage().splitlines()[0][:300]}"
-        if line:
+        if line:  # whatever a message quotes, no control character reaches the terminal
+            line = "\n".join(escape(part) for part in line.split("\n"))
             print(f"[{time.monotonic() - _STARTED:7.1f}s] {line}", file=sys.stderr, flush=True)
 
     def _describe(self, event) -> str | None:

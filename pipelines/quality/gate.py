@@ -23,6 +23,7 @@ from pipelines.quality.suites import (
     domain_columns,
     read_suite,
 )
+from pipelines.safe_text import shown
 
 REDACTED = "[redacted]"
 SAMPLE_SIZE = 5
@@ -249,14 +250,14 @@ def _observed(result: Any) -> str | None:
         v.get("exception_message") for v in info.values() if isinstance(v, dict)]
     messages = [m for m in messages if m]
     if messages:
-        return ("error: " + messages[0].splitlines()[0])[:300]
+        return shown("error: " + messages[0].splitlines()[0], 300)
     if "partial_unexpected_list" in res:  # row-level: the sample says it better
         return None
     details = (res.get("details") or {}).get("mismatched")
     if details:
-        return "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in details.items())[:300]
+        return shown("; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in details.items()), 300)
     if "observed_value" in res:
-        return f"observed: {_jsonable(res['observed_value'])}"[:300]
+        return shown(f"observed: {_jsonable(res['observed_value'])}", 300)
     return None
 
 
@@ -284,14 +285,16 @@ def _jsonable(value: Any) -> Any:
         return None
     if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
         return value.isoformat()
-    if isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return shown(value)  # a landed cell: escaped (no terminal control) and cut
+    if isinstance(value, (int, float, bool)):
         return value
     try:
         if pd.isna(value):
             return None
     except (TypeError, ValueError):
         pass
-    return str(value)
+    return shown(value)
 
 
 def _int_or_none(value: Any) -> int | None:
