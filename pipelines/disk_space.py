@@ -11,7 +11,8 @@ import shutil
 from pathlib import Path
 
 # How the writers wellled runs say it: the OS (errno 28), DuckDB's IO errors, SQLite (Dagster's storage).
-_MARKERS = ("no space left on device", "errno 28", "enospc", "database or disk is full", "disk full")
+_MARKERS = ("no space left on device", "errno 28", "enospc", "database or disk is full", "disk full",
+            "the disk holding")
 
 
 class DiskFull(OSError):
@@ -19,7 +20,7 @@ class DiskFull(OSError):
 
 
 def is_disk_full(error: BaseException | str) -> bool:
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+    if isinstance(error, DiskFull) or isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return True
     text = str(error).lower()
     return any(marker in text for marker in _MARKERS)

@@ -94,8 +94,11 @@ def print_summary(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstanc
         print(f"dbt's log (every model and test): {dbt_log}", file=out)
     if failed_steps:
         print(f"failed steps: {', '.join(failed_steps)}", file=out)
-    if any(is_disk_full(error) for error in step_errors(logs)):
-        print(f"CAUSE: {disk_full_message(settings.warehouse_dir())}", file=out)
+    full = [error for error in step_errors(logs) if is_disk_full(error)]
+    if full:  # the step's own message names the disk; a writer's raw error does not
+        said = next((e for e in full if "the disk holding" in e), None)
+        cause = said[said.index("the disk holding"):] if said else disk_full_message(settings.build_db_path().parent)
+        print(f"CAUSE: {cause}", file=out)
     if skipped_steps:
         print(f"skipped steps (blocked): {', '.join(skipped_steps)}", file=out)
 

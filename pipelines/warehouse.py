@@ -6,6 +6,7 @@ tables, the dbt asset gets its target and environment, the publish step and the 
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,9 +86,8 @@ class DuckDBWarehouse:
                     pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
                 _replace_landing_files(con, files, "source = ?", [[source]])
                 con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
+            except Exception as error:
+                raise abandon(con, error) from None
 
     def write_periods(self, source: str, periods: list[str], tables: dict[str, pd.DataFrame],
                       files: list[dict]) -> None:
@@ -115,9 +115,8 @@ class DuckDBWarehouse:
                     pause_point("ingest")  # mid-transaction: a crash here must leave the last commit intact
                 _replace_landing_files(con, files, "source = ? and period = ?", [[source, p] for p in periods])
                 con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
+            except Exception as error:
+                raise abandon(con, error) from None
 
     def read_table(self, schema: str, table: str) -> pd.DataFrame:
         with connect(self.path, read_only=True) as con:
@@ -126,6 +125,14 @@ class DuckDBWarehouse:
     def landed_sources(self) -> set[str]:
         with connect(self.path, read_only=True) as con:
             return {s for (s,) in con.execute(f"select distinct source from {RAW}.landing_files").fetchall()}
+
+
+def abandon(con: duckdb.DuckDBPyConnection, error: Exception) -> Exception:
+    """Roll back after `error` (a commit that failed has nothing left to roll back) and return what to raise:
+    a full disk said as one, anything else as it was."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("rollback")
+    return DiskFull(disk_full_message(settings.build_db_path().parent)) if is_disk_full(error) else error
 
 
 def _copy_frame(con: duckdb.DuckDBPyConnection, statement: str, table: str, frame: pd.DataFrame) -> None:
@@ -138,7 +145,7 @@ def _copy_frame(con: duckdb.DuckDBPyConnection, statement: str, table: str, fram
         con.execute(f"{statement} select {select} from incoming")
     except duckdb.Error as error:
         if is_disk_full(error):
-            raise DiskFull(disk_full_message(settings.warehouse_dir())) from None
+            raise DiskFull(disk_full_message(settings.build_db_path().parent)) from None
         raise engine_error(table, frame, error) from None
     finally:
         con.unregister("incoming")

@@ -136,7 +136,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             yield event
     keep_partial_parse(target)
     if not invocation.is_successful() and log_says_disk_full(target / "dbt.log"):
-        raise dg.Failure(description=f"dbt build failed: {disk_full_message(settings.warehouse_dir())}",
+        raise dg.Failure(description=f"dbt build failed: {disk_full_message(settings.build_db_path().parent)}",
                          metadata={"dbt_log": str(target / "dbt.log")})
     if not invocation.is_successful():
         raise dg.Failure(description="dbt build failed: a model errored or a dbt test failed. Downstream models "

@@ -13,7 +13,7 @@ from .. import quality, settings, warehouse
 from ..sources import respondents as src
 from ..sources import schemas
 from ..sources.landing import SourceError, discover
-from ..warehouse import PG_TYPES, PostgresWarehouse, _ddl, open_duckdb
+from ..warehouse import PG_TYPES, PostgresWarehouse, _ddl, abandon, open_duckdb
 from .checks import _result
 from .common import BUILD_DB_POOL, OWNERS, raw_key
 
@@ -69,9 +69,8 @@ def ingest_respondents(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         except SourceError as error:
             con.execute("rollback")
             raise _refused(error) from None
-        except Exception:
-            con.execute("rollback")
-            raise
+        except Exception as error:
+            raise abandon(con, error) from None
     finally:
         con.close()
     return dg.MaterializeResult(metadata={
