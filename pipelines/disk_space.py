@@ -29,7 +29,7 @@ def is_disk_full(error: BaseException | str) -> bool:
 def disk_full_message(folder: Path) -> str:
     try:
         usage = shutil.disk_usage(folder)
-        room = f" ({usage.free / 1e6:,.0f} MB free of {usage.total / 1e9:,.1f} GB)"
+        room = f" ({usage.free / 1e6:,.0f} MB free of {usage.total / 1e6:,.0f} MB)"
     except OSError:
         room = ""
     return (f"the disk holding {folder} is full{room}: nothing was published and the previous publication stays "
