@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANIFEST := dbt_project/target/manifest.json
+# The oldest DuckDB the published files promise to open (storage version v1.4.0), in a folder of its own for
+# the client tests (tests/test_bi_clients.py): the project itself runs a newer DuckDB.
+OLDEST_DUCKDB := 1.4.4
+OLDEST_DUCKDB_DIR := $(VENV)/clients/duckdb-$(OLDEST_DUCKDB)
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
 .PHONY: install demo test ui bench lint clean
@@ -15,6 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(OLDEST_DUCKDB_DIR) duckdb==$(OLDEST_DUCKDB)
 	touch $(STAMP)
 
 # The dbt manifest is built once (not parsed again by every Dagster process), with the profile the pipeline
