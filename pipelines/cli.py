@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     docs.add_argument("--out", type=Path, default=None, help="folder (default: <warehouse>/docs)")
     serve = commands.add_parser("serve", help="serve the current publication from a local PostgreSQL on 127.0.0.1 "
                                               "for BI tools (role wellled_reader); Ctrl-C stops it")
-    serve.add_argument("--port", type=int, default=5433, help="TCP port on 127.0.0.1 (default 5433)")
+    serve.add_argument("--port", type=int, default=settings.serve_port(),
+                       help="TCP port on 127.0.0.1 (default: WELLLED_SERVE_PORT, else 5433)")
     args = parser.parse_args(argv)
 
     if args.command == "sample":

