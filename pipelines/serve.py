@@ -98,7 +98,9 @@ class LocalServer:
         _refuse_busy_port(self.port)
         options = f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c password_encryption=scram-sha-256"
         try:
-            pg_ctl(["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"], pgdata=self.pgdata, user=user)
+            # In a session of its own: a terminal's Ctrl-C reaches wellled, which stops the server cleanly.
+            pg_ctl(["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"], pgdata=self.pgdata, user=user,
+                   start_new_session=True)
         except Exception:
             raise ServeError(f"PostgreSQL did not start: see its log, {self.log}") from None
         self._ensure_database()
@@ -116,7 +118,7 @@ class LocalServer:
         if not (self.pgdata / "PG_VERSION").exists():
             return False
         status = subprocess.run([POSTGRES_BIN_PATH / "pg_ctl", "status", "-D", str(self.pgdata)], user=self.user,
-                                capture_output=True)
+                                capture_output=True, start_new_session=True)
         return status.returncode == 0  # 3: not running
 
     def _ensure_database(self) -> None:

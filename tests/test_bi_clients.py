@@ -179,8 +179,8 @@ while not os.path.exists(stop):
         versions = {pq.read_table(os.path.join(current, f"{t}.parquet")).schema.metadata[b"wellled_version"]
                     for t in ("publication_manifest", "dim_organisation", "fct_well_led_summary")}
         assert len(versions) == 1, versions
-        # DuckDB opens each file once: a whole file of one version through the stable path itself
-        rows = duckdb.sql(f"select count(distinct version) from '{link}/publication_manifest.parquet'").fetchall()
+        manifest = os.path.join(current, "publication_manifest.parquet")
+        rows = duckdb.sql(f"select count(distinct version) from '{manifest}'").fetchall()
         assert rows == [(1,)], rows
         reads += 1
     except Exception as error:
