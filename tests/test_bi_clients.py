@@ -256,11 +256,12 @@ class Served:
     def stop(self) -> tuple[int, str]:
         os.killpg(self.process.pid, signal.SIGINT)
         try:
-            status = self.process.wait(timeout=60)
+            _, err = self.process.communicate(timeout=120)  # drained, so a full pipe cannot stall the shutdown
         finally:
             if self.process.poll() is None:
                 os.killpg(self.process.pid, signal.SIGKILL)
-        return status, self.process.stderr.read()
+                self.server.stop()
+        return self.process.returncode, err
 
 
 @pytest.fixture(scope="module")
