@@ -261,6 +261,8 @@ def run(port: int, poll_seconds: float = 5.0) -> int:
               "connect to it as wellled_reader. wellled serve serves the DuckDB publication.", file=sys.stderr)
         return 1
     server = LocalServer(serve_dir() / "pgdata", port)
+    # Ctrl-C and SIGTERM stop the server cleanly, even when started from a shell that ignores SIGINT (`cmd &`).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
     try:
@@ -296,5 +298,6 @@ def run(port: int, poll_seconds: float = 5.0) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, previous)
         server.stop()
         print(f"PostgreSQL stopped; its data stays in {server.pgdata} for the next start.", file=sys.stderr)
