@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANIFEST := dbt_project/target/manifest.json
+# The oldest DuckDB the published files promise to open (storage version v1.4.0), in a folder of its own for
+# the client tests (tests/test_bi_clients.py): the project itself runs a newer DuckDB.
+OLDEST_DUCKDB := 1.4.4
+OLDEST_DUCKDB_DIR := $(VENV)/clients/duckdb-$(OLDEST_DUCKDB)
 
-.PHONY: install demo test ui bench lint clean
+.PHONY: install demo test ui bench lint clean superset test-bi
 
 install: $(STAMP) $(MANIFEST)
 
@@ -14,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(OLDEST_DUCKDB_DIR) duckdb==$(OLDEST_DUCKDB)
 	touch $(STAMP)
 
 # The dbt manifest is built once (not parsed again by every Dagster process), with the profile the pipeline
@@ -40,8 +45,30 @@ ui: install
 	DAGSTER_HOME="$$($(BIN)/python -c 'from pipelines import settings; print(settings.ensure_dagster_home())')" \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+# Apache Superset 6.1 in its own environment (its SQLAlchemy 1.4 cannot share .venv), pinned by
+# bi/superset/constraints.txt; the wellled dashboard (bi/superset/bundle) imported against the current publication
+# and served on http://127.0.0.1:8088. SUPERSET_DB=postgres uses the warehouse `wellled serve` is serving.
+SUPERSET_VENV := .venv-superset
+SUPERSET_STAMP := $(SUPERSET_VENV)/.installed-stamp
+
+$(SUPERSET_STAMP): bi/superset/constraints.txt
+	@echo "Installing Apache Superset 6.1 into $(SUPERSET_VENV) (pinned by bi/superset/constraints.txt)..."
+	$(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet -c bi/superset/constraints.txt apache-superset duckdb-engine \
+		duckdb psycopg2-binary flask-caching rich cachetools
+	touch $(SUPERSET_STAMP)
+
+superset: install $(SUPERSET_STAMP)
+	bi/superset/superset.sh serve
+
+# Opt-in (not in make test): the bundle imported into a fresh Superset, every chart's query run against a
+# small sample publication, on DuckDB and on the PostgreSQL `wellled serve` serves.
+test-bi: install $(SUPERSET_STAMP)
+	$(BIN)/python bi/superset/test_bi.py
+
 lint: install
 	$(BIN)/ruff check pipelines tests bench
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse data/landing
+	rm -rf $(VENV) $(SUPERSET_VENV) dbt_project/target dbt_project/logs warehouse data/landing

@@ -11,6 +11,7 @@
     wellled publish --rollback make the previous publication current again
     wellled publish --list     list kept publications
     wellled docs [--out DIR]   write the dbt docs and GX Data Docs into one folder
+    wellled serve [--port N]   serve the current publication from a local PostgreSQL on 127.0.0.1 (Ctrl-C stops)
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--list", action="store_true", help="list kept publications")
     docs = commands.add_parser("docs", help="write the dbt docs and the GX Data Docs into one folder")
     docs.add_argument("--out", type=Path, default=None, help="folder (default: <warehouse>/docs)")
+    serve = commands.add_parser("serve", help="serve the current publication from a local PostgreSQL on 127.0.0.1 "
+                                              "for BI tools (role wellled_reader); Ctrl-C stops it")
+    serve.add_argument("--port", type=int, default=settings.serve_port(),
+                       help="TCP port on 127.0.0.1 (default: WELLLED_SERVE_PORT, else 5433)")
     args = parser.parse_args(argv)
 
     if args.command == "sample":
@@ -63,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         return status or refresh()
     if args.command == "docs":
         return _docs(args.out)
+    if args.command == "serve":
+        from .serve import run
+
+        return run(args.port)
     return _publish_command(args)
 
 

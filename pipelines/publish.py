@@ -1,10 +1,11 @@
 """Atomic, versioned publication of the `marts` schema for BI tools.
 
 Each publication is a new DuckDB file `published/versions/wellled_<version>.duckdb` (storage version
-v1.4.0, tables in its `main` schema, with `publication_manifest`) plus Parquet copies. The current one is
-`published/wellled.duckdb`: a hard link to the version file, swapped in with one `os.replace`, so a BI
-reader opens either the old or the new version, never a half-written one. Readers reconnect to see a new
-publication.
+v1.4.0, tables in its `main` schema, with `publication_manifest`) plus Parquet copies in
+`published/versions/wellled_<version>_parquet/`. The current one is `published/wellled.duckdb`: a hard link to
+the version file, swapped in with one `os.replace`, so a BI reader opens either the old or the new version,
+never a half-written one; and `published/parquet/`, a link to the version's Parquet folder swapped the same
+way just before it. Readers reconnect (or reopen the files) to see a new publication.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from .safe_text import neutralise_updates
 
 MANIFEST_TABLE = "publication_manifest"
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
+CURRENT_PARQUET = "parquet"  # link to the current version's Parquet folder, beside wellled.duckdb
+PARQUET_VERSION_KEY = "wellled_version"  # Parquet key-value metadata: the publication a file belongs to
 MANIFEST_DOCS = {
     "": "What this publication is: one row per source (present or absent), landed file (with SHA-256), "
         "published table (with rows) and quality gate (with status) of the run that published it.",
@@ -107,10 +110,11 @@ def _publish_duckdb(build_db: Path, published: Path, version: str, make_manifest
         for statement in neutralise_updates("main", text_columns):  # formulas shown as text (docs/hostile_input.md)
             con.execute(statement)
         con.execute("detach build")
-        parquet = folder / f"wellled_{version}_parquet"
+        parquet = parquet_dir(published, version)
         parquet.mkdir(exist_ok=True)
         for table in [*tables, MANIFEST_TABLE]:
-            con.execute(f"copy main.\"{table}\" to '{parquet / (table + '.parquet')}' (format parquet)")
+            con.execute(f"copy main.\"{table}\" to '{parquet / (table + '.parquet')}' "
+                        f"(format parquet, kv_metadata {{{PARQUET_VERSION_KEY}: {quote(version)}}})")
         con.execute("checkpoint")
     finally:
         con.close()
@@ -157,7 +161,28 @@ def manifest(version: str, run_id: str, now: dt.datetime, counts: dict[str, int]
     return frame.astype({"row_count": "Int64"})
 
 
+def parquet_dir(published: Path, version: str) -> Path:
+    return versions_dir(published) / f"wellled_{version}_parquet"
+
+
+def swap_link(link: Path, target: Path) -> None:
+    """Point `link` at the folder `target` with one atomic rename: whoever resolves the link gets the old
+    folder or the new one, never neither. The link is relative, so the warehouse folder can be moved or
+    copied whole; a file opened through the old target stays readable while it is kept."""
+    if not target.is_dir():
+        raise FileNotFoundError(f"{target} is missing: {link} cannot point at it")
+    if link.exists() and not link.is_symlink():
+        raise FileExistsError(f"{link} is a real folder where wellled keeps a link to the current one: move it "
+                              "away, then publish again")
+    staged = link.with_name(f".{link.name}.next")
+    staged.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, link.parent), staged, target_is_directory=True)
+    os.replace(staged, link)
+
+
 def _make_current(published: Path, final: Path, version: str) -> None:
+    # The Parquet set first: should its link fail, the DuckDB file and the pointer still name the old version.
+    swap_link(published / CURRENT_PARQUET, parquet_dir(published, version))
     staged = published / ".wellled.duckdb.next"
     staged.unlink(missing_ok=True)
     try:

@@ -87,3 +87,8 @@ def ensure_dagster_home() -> Path:
 def run_dir(run_id: str) -> Path:
     """Per-run records (gate outcomes, Data Docs) that the publish step and the CLI summary read."""
     return warehouse_dir() / "runs" / run_id
+
+
+def serve_port() -> int:
+    """TCP port of `wellled serve` on 127.0.0.1: beside, not on, the port of a PostgreSQL the machine may run."""
+    return int(os.environ.get("WELLLED_SERVE_PORT", "5433"))

@@ -24,6 +24,9 @@ MART_KEYS = sorted((k for k in dbt_models.keys if k.path[0] == "marts"), key=lam
         "published_file": dg.MetadataValue.path(str(settings.published_db_path())),
         "versions": f"{settings.published_dir() / 'versions'}/wellled_<version>.duckdb and "
                     "wellled_<version>_parquet/ (on PostgreSQL: schema `published`, kept ones `published_v<version>`)",
+        "current_parquet": f"{settings.published_dir() / publish.CURRENT_PARQUET}/<table>.parquet: the current "
+                           "publication's Parquet files (a link swapped with the DuckDB file) for Power BI, Excel, "
+                           "pandas, polars and Arrow",
         "versions_kept": settings.PUBLISHED_VERSIONS_KEPT,
         "rollback": "`wellled publish --list` shows the current and kept versions; `wellled publish --rollback` "
                     "makes the previous one current again in one atomic swap (DuckDB and PostgreSQL).",
