@@ -10,6 +10,7 @@
     Adds is_secondary: the smallest cell not yet withheld, when the withheld cells of the breakdown are exactly
     one (the total minus the shown cells would reveal it) or, together, rest on fewer than
     var('respondent_min_base') responses (two cells of 6 and 3 would be revealed together, a group of 9).
+    A withheld cell without any response (base 0) has nothing to reveal and needs no protection.
     One more cell is always enough: a cell not withheld for size has at least the minimum, so afterwards the
     withheld cells are two or more and rest on at least the minimum together.
 #}
@@ -22,9 +23,9 @@
         select
             {{ relation }}.*,
             coalesce(
-                sum(case when is_withheld then 1 else 0 end) over (partition by {{ part }}) = 1
+                sum(case when is_withheld and base_n > 0 then 1 else 0 end) over (partition by {{ part }}) = 1
                 or (
-                    sum(case when is_withheld then 1 else 0 end) over (partition by {{ part }}) > 1
+                    sum(case when is_withheld and base_n > 0 then 1 else 0 end) over (partition by {{ part }}) > 1
                     and sum(case when is_withheld then coalesce(base_n, 0) else 0 end) over (partition by {{ part }})
                         < {{ var('respondent_min_base') }}
                 ),

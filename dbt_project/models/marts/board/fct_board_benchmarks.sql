@@ -37,7 +37,7 @@
     ('board_ceo_tenure_days', 'median', false, 'null', 'null', 'compositions.ceo_tenure_days'),
     ('board_chair_tenure_days', 'median', false, 'null', 'null', 'compositions.chair_tenure_days'),
     ('board_ceo_changes_3y', 'median', false, 'null', 'null', 'compositions.ceo_changes_3y'),
-    ('board_size', 'median', false, 'null', 'null', 'compositions.board_size'),
+    ('board_board_size', 'median', false, 'null', 'null', 'compositions.board_size'),
 ] -%}
 
 with
