@@ -1,8 +1,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_well_led_summary'}}}) }}
 {#
-    Every count of fct_well_led_summary equals the number of codes its list names, the ten categories add up to
-    indicators_expected. One row per failing
-    summary row and count; the build (and so publication) fails on any.
+    Every count of fct_well_led_summary equals the number of codes its list names, and the ten categories add
+    up to indicators_expected. One row per failing summary row and count; the build (and so publication)
+    fails on any.
 #}
 {%- set counted = ['better', 'as_expected', 'worse', 'outside_band_not_significant', 'not_estimable',
                    'top_quarter', 'middle', 'bottom_quarter', 'missing', 'not_assessed', 'improved', 'deteriorated'] %}
