@@ -70,12 +70,12 @@ parents as (
 
 final as (
 
-    select survey_year, org_code, breakdown, breakdown_group, measure_code, parent_measure_code, scored_from, score, base_n,
-        follows_published_rule
+    select survey_year, org_code, breakdown, breakdown_group, measure_code, parent_measure_code, scored_from,
+        score, base_n, follows_published_rule
     from sub_scores
     union all
-    select survey_year, org_code, breakdown, breakdown_group, measure_code, parent_measure_code, scored_from, score, base_n,
-        follows_published_rule
+    select survey_year, org_code, breakdown, breakdown_group, measure_code, parent_measure_code, scored_from,
+        score, base_n, follows_published_rule
     from parents
 
 )
