@@ -211,16 +211,16 @@ def good_rows(suite: str) -> list[dict]:
                  ci_lower=2.5, ci_upper=4.1, is_non_adverse=False, spans_non_adverse_band=False,
                  white_numerator=470, white_denominator=1000, bme_numerator=44, bme_denominator=300),
             dict(base, indicator_code="wres_8", indicator_number=8, white_value=6.77, bme_value=15.2, value=8.43,
-                 value_unit="pp", direction_of_good="lower", ci_lower=4.0, ci_upper=12.9, white_numerator=80,
-                 white_denominator=1190, bme_numerator=45, bme_denominator=296, survey_year=2024,
+                 value_unit="percentage_points", direction_of_good="lower", ci_lower=4.0, ci_upper=12.9,
+                 white_numerator=80, white_denominator=1190, bme_numerator=45, bme_denominator=296, survey_year=2024,
                  unknown_ethnicity_pct=12.5, is_unknown_ethnicity_high=True),
             dict(base, indicator_code="wres_9", indicator_number=9, white_value=None, bme_value=None, value=-5.0,
-                 value_unit="pp", direction_of_good="higher"),
+                 value_unit="percentage_points", direction_of_good="at_least_0"),
         ]
     if suite == "fct_board_composition":
         return [dict(org_code="RXA", as_at_date=AS_AT, board_size=14, voting_members=12, executive_members=6,
                      non_executive_members=8, vacant_posts=1, interim_posts=2, women_pct=50.0,
-                     women_pct_voting=41.7, is_gender_parity=True, bme_pct_voting=16.7, bme_pct_executive=16.7,
+                     women_pct_voting=41.7, is_gender_parity=False, bme_pct_voting=16.7, bme_pct_executive=16.7,
                      bme_pct_non_executive=12.5, wres9_gap_pp=-8.3, ceo_tenure_days=1910, chair_tenure_days=1034,
                      ceo_changes_3y=0, exec_appointed_12m_pct=16.7)]
     if suite == "raw_staff_survey_national":

@@ -5,8 +5,13 @@
 
 Writes seeds/indicator_catalogue.csv (one row per published indicator_code) and
 seeds/indicator_quality_statements.csv (indicator_code -> CQC well-led quality statement, many to many).
+The catalogue is the one place for an indicator's metadata: unit, direction of good, how the scorecard judges
+it (assessment_method, the chance of a false flag, trend_method), its target, and how the summary counts it
+once (construct_code / construct_rank, parent_indicator_code). Every mart that shows such metadata joins it.
+A new proportion with a base (assessment_method funnel_proportion) gets the funnel plot and the Newcombe trend
+test from its row alone: the defaults below fill chance_flag_rate and trend_method from the method.
 Staff survey questions come from staff_survey_question_crosswalk.csv, scores from staff_survey_measures.csv,
-WRES indicator 1 from the band list of SOURCES.md 3.1; WRES 2-9 and board measures are written out here.
+WRES indicator 1 from the band list of the WRES return contract; WRES 2-9 and board measures are written out here.
 The mapping to quality statements is wellled's judgement (documented per row), not CQC's.
 Rerun after editing a source seed; dbt test `assert_published_indicators_in_dim_indicator` proves coverage.
 """
@@ -33,7 +38,7 @@ WRES = dict(source="wres", source_name="Workforce Race Equality Standard returns
             publication_date=None,
             publication_note="Trust returns: 31 March snapshot, submitted by 31 August; national data report later "
                              "that year. Indicators 5-8 come from the previous year's staff survey.")
-BOARD = dict(source="board_registers", source_name="Trust board registers (wellled register contract, SOURCES.md 4)",
+BOARD = dict(source="board_registers", source_name="Trust board registers (wellled register contract)",
              publisher="NHS trusts (board membership as each trust publishes it)",
              licence="Trust-published information; wellled publishes aggregates only",
              publication_date=None,
@@ -56,14 +61,28 @@ QUESTION_PREFIX_STATEMENTS = {
 }
 QUALITY_TARGETS = {  # indicator_code -> (assessment_method, target_value, target_lower, target_upper, target_note)
 }
-Q_METHOD = ("Spiegelhalter funnel plot of pct_positive against the comparator's pooled proportion, with a "
-            "multiplicative overdispersion factor phi estimated from z-scores winsorised at the 10th and 90th "
-            "percentiles (phi floored at 1). Better / worse than expected = outside the 99.8% limits; the 95% "
-            "limits are shown as a warning zone. The published percentages are occupation-weighted, treated as "
-            "simple proportions with base_n responses.")
-S_METHOD = ("Scores are published with a base but no spread, so no funnel plot or significance test is possible: "
-            "the flag is the position among the comparator's quartiles (better = above the upper quartile, "
-            "worse = below the lower quartile, in the direction of good). A relative position, not a test.")
+Q_METHOD = ("Spiegelhalter funnel plot of pct_positive against the comparator's pooled proportion, with additive "
+            "random-effects overdispersion: tau-squared by DerSimonian-Laird from z-scores winsorised at the 10th "
+            "and 90th percentiles (Spiegelhalter 2005), added to each organisation's binomial variance. Better / "
+            "worse than expected = outside the 99.8% limits; the 95% limits are a warning zone, not a flag. The "
+            "published percentages are occupation-weighted, treated as simple proportions with base_n responses. "
+            "Trend: improved / deteriorated only when the Newcombe 95% interval of the change excludes 0.")
+S_METHOD = ("Scores are published with a base but no spread, so neither a funnel plot nor a significance test is "
+            "possible: no verdict. The row shows the score's position among the comparator's organisations "
+            "(quartile_position, comparator_position), which is a position, not evidence of a difference: a "
+            "quarter of any group is in its bottom quarter by construction. Trend: direction only.")
+# Chance of a better/worse verdict when nothing differs, per method (two-sided 99.8% funnel; two-sided 95%
+# parity interval; one side of a 95% interval against a band end). A target judged on whole people (gender
+# parity) is not a test: 0. Methods without a verdict: no rate.
+CHANCE_FLAG_RATE = {"funnel_proportion": 0.002, "target_parity": 0.05, "target_band": 0.025,
+                    "target_minimum": 0.025, "gender_parity": 0.0}
+# The base of % positive: the organisational results' option percentages sum to 100 over every option, so
+# "Don't know", "Can't remember" and "Not applicable" answers are in the base of every published percentage.
+NON_SUBSTANTIVE = ("Don't know", "Can't remember", "Not applicable", "Not applicable to me")
+BASE_VERIFIED = {"q15_equal_opportunities": (
+    "Verified on the real 2024 files: 'Don't know' stays in the base. The organisational % Yes (Don't know in "
+    "the base) lies between the White and BME rates of the 2024 WRES benchmark data for 157 of 159 trusts; "
+    "with Don't know taken out, for none.")}
 
 
 def main() -> None:
@@ -71,10 +90,17 @@ def main() -> None:
     statements: list[tuple[str, str, bool]] = []
 
     def add(code: str, stmts: list[str], **fields) -> None:
-        rows.append({"indicator_code": code, **fields, "quality_statements": "|".join(stmts)})
+        method = fields["assessment_method"]
+        defaults = {"chance_flag_rate": CHANCE_FLAG_RATE.get(method),
+                    "trend_method": "newcombe_difference" if method == "funnel_proportion" else "direction_only",
+                    "construct_code": code, "construct_rank": 1}
+        rows.append({"indicator_code": code, **defaults, **fields, "quality_statements": "|".join(stmts)})
         statements.extend((code, s, i == 0) for i, s in enumerate(stmts))
 
     measures = list(csv.DictReader((SEEDS / "staff_survey_measures.csv").open(encoding="utf-8")))
+    scale_options: dict[str, list[str]] = defaultdict(list)
+    for r in csv.DictReader((SEEDS / "staff_survey_response_scales.csv").open(encoding="utf-8")):
+        scale_options[r["response_scale"]].append(r["option_label"])
     crosswalk = list(csv.DictReader((SEEDS / "staff_survey_question_crosswalk.csv").open(encoding="utf-8")))
     items = list(csv.DictReader((SEEDS / "staff_survey_score_items.csv").open(encoding="utf-8")))
 
@@ -99,10 +125,11 @@ def main() -> None:
         add(f"nss_{code.lower()}", SCORE_STATEMENTS[code], indicator_name=m["measure_name"],
             definition=(f"NHS Staff Survey {m['measure_level'].replace('_', '-')} score {code} "
                         f"'{m['measure_name']}', 0-10, higher is better: mean of respondents' item scores "
-                        "(SOURCES.md 1.1), weighted by occupation group, as the organisational results publish it."),
+                        "weighted by occupation group, as the organisational results publish it."),
             source_table="fct_staff_survey_scores", unit="score_0_10", direction_of_good="higher",
             assessment_method="quartile", target_value=None, target_lower=None, target_upper=None, target_note=None,
             method_note=S_METHOD, comparable_from_year=from_year, comparable_to_year=None,
+            parent_indicator_code=(f"nss_{m['parent_measure_code'].lower()}" if m["parent_measure_code"] else None),
             comparability_note=("Comparable from 2021 (current questionnaire)" if from_year == 2021 else
                                 f"Series restarts in {from_year}: a question it uses changed (crosswalk)."),
             **NSS)
@@ -120,6 +147,15 @@ def main() -> None:
                           if q.startswith(p + "_") or q == p or q.startswith(p)), [])
         neutral = latest["polarity"] == "neutral"
         direction = "none" if neutral else "higher"
+        kept = [o for o in scale_options[latest["response_scale"]] if o in NON_SUBSTANTIVE]
+        base = None if neutral else ("all_responses" if not kept else "all_responses_including_" + "_".join(
+            o.lower().replace("'", "").replace(" ", "_") for o in kept))
+        base_note = None if neutral else (
+            "% of everyone answering the question (the base the organisational results publish)." if not kept else
+            f"% of everyone answering, '{', '.join(kept)}' included in the base: "
+            + BASE_VERIFIED.get(q, "the organisational results' option percentages sum to 100 with them (real 2024 "
+                                   "file); no file here shows whether NHS benchmark reports take them out, so "
+                                   "wellled keeps them, as the published percentages do."))
         definition = (f"NHS Staff Survey question '{latest['question_text']}' ({codes}). "
                       + ("Background or descriptive question: no favourable answer, not assessed."
                          if neutral else
@@ -133,7 +169,7 @@ def main() -> None:
             comparable_from_year=start[q], comparable_to_year=None,
             comparability_note=(f"Comparable from survey year {start[q]}: "
                                 + next(r["comparability_note"] for r in rs if int(r["survey_year"]) == start[q])),
-            **NSS)
+            positive_base=base, positive_base_note=base_note, **NSS)
 
     wres1_method = ("Representation ratio: the band's BME share divided by the workforce BME share (1 = "
                     "proportionate). Published for context; not assessed, because many bands are small and no "
@@ -150,8 +186,11 @@ def main() -> None:
             target_note="Proportionate representation is 1.0.", method_note=wres1_method,
             comparable_from_year=None, comparable_to_year=None,
             comparability_note="Comparable across reporting years (same definition).", **WRES)
-    rl_method = ("Target band 0.80-1.25 (four-fifths rule): inside = as expected; outside = worse. The Katz 95% "
-                 "interval is published; the flag follows the point estimate, as WRES reports do.")
+    rl_method = ("Target band 0.80-1.25 (four-fifths rule), judged on the ratio rounded to 2 decimals as WRES "
+                 "publishes it: inside = as expected; outside with its whole Katz 95% interval outside the band = "
+                 "worse; outside with an interval that reaches the band = outside_band_not_significant (the data "
+                 "cannot tell). No events in the comparison group = not_estimable, shown with its counts. Trend: "
+                 "z-test on the change of the log ratio, standard errors from each year's Katz interval.")
     for n, name, definition in (
         (2, "WRES 2: relative likelihood of White staff being appointed from shortlisting vs BME staff",
          "(White appointed / White shortlisted) / (BME appointed / BME shortlisted); above 1 = White advantaged."),
@@ -163,10 +202,11 @@ def main() -> None:
         add(f"wres_{n}", [ED], indicator_name=name, definition=definition, source_table="fct_wres_indicators",
             unit="ratio", direction_of_good="closer_to_1", assessment_method="target_band", target_value=1.0,
             target_lower=0.80, target_upper=1.25, target_note="Non-adverse range 0.80-1.25 (WRES).",
-            method_note=rl_method, comparable_from_year=None, comparable_to_year=None,
+            method_note=rl_method, trend_method="interval_difference", comparable_from_year=None, comparable_to_year=None,
             comparability_note="Comparable across reporting years (same definition).", **WRES)
     gap_method = ("Parity target (gap 0): better / worse than expected when the Newcombe 95% interval of the "
-                  "BME minus White difference excludes 0 on the favourable / adverse side; else as expected.")
+                  "BME minus White difference, rounded to 2 decimals, excludes 0 on the favourable / adverse side; "
+                  "else as expected. Trend: z-test on the change, standard errors from each year's interval.")
     for n, direction, name, q in (
         (5, "lower", "harassment, bullying or abuse from patients or the public", "q14a"),
         (6, "lower", "harassment, bullying or abuse from staff", "q14b/q14c"),
@@ -180,6 +220,7 @@ def main() -> None:
             source_table="fct_wres_indicators", unit="percentage_points", direction_of_good=direction,
             assessment_method="target_parity", target_value=0.0, target_lower=None, target_upper=None,
             target_note="Parity: no difference between BME and White staff.", method_note=gap_method,
+            trend_method="interval_difference",
             comparable_from_year=2024 if n in (5, 6) else None, comparable_to_year=None,
             comparability_note=("Uses q14, changed by the 2023 survey's data-collection correction: not comparable "
                                 "across survey years 2022/2023 (reporting 2023/2024)." if n in (5, 6) else
@@ -191,7 +232,13 @@ def main() -> None:
             source_table="fct_wres_indicators", unit="percentage_points", direction_of_good="at_least_0",
             assessment_method="target_minimum", target_value=0.0, target_lower=0.0, target_upper=None,
             target_note="0 or above: the board at least as diverse as the workforce.",
-            method_note="Target 0 or above: worse when the value is below 0, as expected otherwise (no 'better').",
+            method_note=("Target 0 or above, judged with the 95% interval (the Wilson interval of the board's BME "
+                         "share less the workforce share), rounded to 2 decimals: as expected at 0 or above; worse "
+                         "when the whole interval is below 0; outside_band_not_significant when the gap is below 0 "
+                         "but its interval reaches 0 (one person moves a small board's share by 10-20 points). No "
+                         "'better'. Trend: z-test on the change, standard errors from each year's interval."),
+            trend_method="interval_difference", construct_code="wres_9",
+            construct_rank={"voting": 1, "executive": 3, "non_executive": 4}[group],
             comparable_from_year=None, comparable_to_year=None,
             comparability_note="Comparable across reporting years (same definition).", **WRES)
 
@@ -203,11 +250,11 @@ def main() -> None:
         ("vacant_posts", "Vacant board posts", "count", "lower", "quartile", [GM, CL], "Posts listed with nobody in them."),
         ("interim_posts", "Interim board posts", "count", "lower", "quartile", [GM, CL], "Filled posts held on an interim basis."),
         ("women_pct", "Women as % of board members", "percent", "none", "not_assessed", [ED, CL], "Women as % of members of known gender (context for women_pct_voting)."),
-        ("women_pct_voting", "Women as % of voting board members", "percent", "closer_to_50", "target_band", [ED, CL], "Women as % of voting members of known gender."),
+        ("women_pct_voting", "Women as % of voting board members", "percent", "at_least_parity", "gender_parity", [ED, CL], "Women as % of voting members of known gender."),
         ("bme_pct_voting", "BME % of voting board members", "percent", "none", "not_assessed", [ED, CL], "BME members as % of voting members of known ethnicity (judged against the workforce by board_wres9_gap_pp)."),
         ("bme_pct_executive", "BME % of executive board members", "percent", "none", "not_assessed", [ED, CL], "BME % of executive members of known ethnicity."),
         ("bme_pct_non_executive", "BME % of non-executive board members", "percent", "none", "not_assessed", [ED, CL], "BME % of non-executive members of known ethnicity."),
-        ("wres9_gap_pp", "Board BME % minus workforce BME % (voting, from the register)", "percentage_points", "at_least_0", "target_minimum", [ED, CL], "bme_pct_voting minus the WRES workforce BME %, percentage points."),
+        ("wres9_gap_pp", "Board BME % minus workforce BME % (voting, from the register)", "percentage_points", "at_least_0", "not_assessed", [ED, CL], "bme_pct_voting minus the WRES workforce BME %, percentage points."),
         ("ceo_tenure_days", "Chief executive tenure (days)", "days", "none", "not_assessed", [CL, GM], "Days since the current chief executive's spell in post began."),
         ("chair_tenure_days", "Chair tenure (days)", "days", "none", "not_assessed", [CL, GM], "Days since the current chair's spell in post began."),
         ("ceo_changes_3y", "Chief executive changes in 3 years", "count", "lower", "quartile", [CL, GM], "Changes of chief executive between registers over the three years to the as-at date."),
@@ -215,27 +262,52 @@ def main() -> None:
     ]
     for column, name, unit, direction, method, stmts, definition in board:
         target = {}
-        note = ("Position among the comparator's quartiles (no denominator is published): a relative position, "
-                "not a test." if method == "quartile" else "Published for context; not assessed (no direction of good).")
+        extra: dict = {}
+        note = ("Position among the comparator's organisations (no denominator or spread is published): a "
+                "position, not a verdict. With many boards at 0 (vacancies, interim posts) the position says so: "
+                "one interim director is not in the bottom quarter unless three quarters of the comparator have "
+                "fewer." if method == "quartile" else
+                "Published for context; not assessed (no direction of good).")
         if column == "women_pct_voting":
-            target = dict(target_value=50.0, target_lower=45.0, target_upper=55.0,
-                          target_note="50:50 boards: parity band 45-55% women among voting members.")
-            note = "Target band 45-55% (parity around the 50% target): inside = as expected, outside = worse."
+            target = dict(target_value=50.0, target_lower=None, target_upper=None,
+                          target_note="50:50 boards: at least parity for women, which every board size can meet.")
+            note = ("Parity when the women among the n voting members of known gender number floor(n/2) or "
+                    "ceil(n/2) (4 or 5 of 9; 5 of 10): as expected. Fewer women: worse. A majority of women is not "
+                    "parity (fct_board_composition.is_gender_parity is false) but is not counted against the board: "
+                    "as expected, said in the assessment basis, because the aim of 50:50 boards is that women are "
+                    "not under-represented (about three quarters of NHS staff are women). A board is a census, not a "
+                    "sample: no interval. Trend: direction only.")
         if column == "wres9_gap_pp":
             target = dict(target_value=0.0, target_lower=0.0, target_upper=None,
                           target_note="0 or above: the voting board at least as diverse as the workforce.")
-            note = "Target 0 or above: worse below 0, as expected otherwise; the register cross-checks WRES 9."
+            note = ("Cross-check of WRES 9 from the board register, published for context: the return's "
+                    "wres_9_voting carries the verdict, judged with its interval, and the summary counts WRES 9 once.")
+            extra = dict(construct_code="wres_9", construct_rank=2)
         add(f"board_{column}", stmts, indicator_name=name,
             definition=f"fct_board_composition.{column}: {definition} Period = year of the latest as-at date in the year.",
             source_table="fct_board_composition", unit=unit, direction_of_good=direction, assessment_method=method,
             **{"target_value": None, "target_lower": None, "target_upper": None, "target_note": None, **target},
             method_note=note, comparable_from_year=None, comparable_to_year=None,
+            comparability_note="Comparable across as-at dates (same register contract).", **extra, **BOARD)
+    # Board benchmark measures that are not fct_board_composition columns (pooled shares of posts).
+    for code, name, definition in (
+        ("board_vacant_posts_pct", "Vacant posts as % of board posts",
+         "Vacant posts as % of all board posts, pooled over the geography's trust registers."),
+        ("board_interim_posts_pct", "Interim holders as % of filled board posts",
+         "Posts held on an interim basis as % of filled board posts, pooled over the geography's trust registers."),
+    ):
+        add(code, [], indicator_name=name, definition=f"fct_board_benchmarks.{code}: {definition}",
+            source_table="fct_board_benchmarks", unit="percent", direction_of_good="lower",
+            assessment_method="not_assessed", target_value=None, target_lower=None, target_upper=None,
+            target_note=None, method_note="Geography benchmark only (no trust row): not assessed.",
+            comparable_from_year=None, comparable_to_year=None,
             comparability_note="Comparable across as-at dates (same register contract).", **BOARD)
 
     fields = ["indicator_code", "indicator_name", "definition", "source_table", "source", "source_name", "publisher",
               "licence", "publication_date", "publication_note", "unit", "direction_of_good", "assessment_method",
               "target_value", "target_lower", "target_upper", "target_note", "quality_statements", "method_note",
-              "comparable_from_year", "comparable_to_year", "comparability_note"]
+              "comparable_from_year", "comparable_to_year", "comparability_note", "chance_flag_rate", "trend_method",
+              "construct_code", "construct_rank", "parent_indicator_code", "positive_base", "positive_base_note"]
     with (SEEDS / "indicator_catalogue.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fields, lineterminator="\n")
         w.writeheader()

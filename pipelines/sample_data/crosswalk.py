@@ -155,8 +155,8 @@ def crosswalk_rows() -> list[dict]:
             elif code not in asked[year - 1]:
                 comparable, note = False, f"New in {year}: not asked in {year - 1}."
             elif year == 2023 and re.fullmatch(r"Q1[34][a-d]", code):
-                comparable, note = False, ("2023 data-collection correction on Q13/Q14 (SOURCES.md 1.3): not "
-                                           "compared with 2022.")
+                comparable, note = False, ("2023 data-collection correction on Q13/Q14: not compared "
+                                           "with 2022.")
             rows.append({
                 "survey_year": year, "question_code": year_code, "question_id": question_id(code),
                 "code_2024": code, "question_text": cat.questions()[code].text, "response_scale": scale,
@@ -180,9 +180,11 @@ def scale_rows() -> list[dict]:
 
 # SOURCES.md 1.2 (PP4_1 with the 'reported it' items, which the catalogue's scoring leaves out).
 MEMBERSHIP = {**cat.SUB_SCORES, "PP4_1": cat._expand("Q3g-i Q5a Q11a Q13d Q14d")}
-NOT_RECONCILABLE = {"PP4_1": "rule not known (includes the 'reported it' items Q13d, Q14d; SOURCES.md 1.1)",
-                    "PP5_2": "rule not known: the item mean of Q23b-d misses the published score by up to 2.6 "
-                             "on the real 2024 file"}
+NOT_RECONCILABLE = {"PP4_1": "rule not known (includes the 'reported it' items Q13d, Q14d, which are not scored)",
+                    "PP5_2": "staff answering No to Q23a (no appraisal) score 0 and 'Can't remember' is left out: "
+                             "that rule reconciles the real 2024 file within 0.054, the item mean of Q23b-d alone "
+                             "misses by up to 2.6; respondent scoring applies it, this question-level "
+                             "reconciliation cannot (it has no respondents)"}
 
 
 def item_rows() -> list[dict]:

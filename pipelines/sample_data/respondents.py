@@ -16,7 +16,8 @@ Q14d, Q16c, Q23b-d, Q31b) are asked only of those whose parent answer routes to 
 `derive_results` scores the respondents by the published method with its **own numpy implementation**
 (the warehouse scores them in SQL; the two must agree, which is the reconciliation):
 item scores 0-10 from `catalogue.item_weights`; a respondent's sub-score = mean of the items they
-answered with a score, when they answered at least `min_answered(n)` = ceil(0.75 n) of the n items; an
+answered with a score, when they answered at least `min_answered(n)` = ceil(0.75 n) of the n items (PP5_2:
+0 for no appraisal, Q23a No; left out for Can't remember); an
 organisation's sub-score = occupation-weighted mean over respondents with one; weights = (share of the
 occupation group in the unit's benchmarking group) / (share in the unit), capped at `WEIGHT_CAP`, 1 for
 unweighted units and respondents without an occupation group; elements and themes = mean of their
@@ -250,8 +251,13 @@ def item_score_matrix(u: UnitRespondents, items: Sequence[str]) -> np.ndarray:
     return out
 
 
+# Q23a (had an appraisal) answer codes: 1 Yes, 2 No, 3 Can't remember.
+APPRAISAL_NO, APPRAISAL_CANT_REMEMBER = 2, 3
+
+
 def respondent_sub_scores(u: UnitRespondents) -> dict[str, np.ndarray]:
-    """Sub-score code -> per-respondent sub-score (NaN below the minimum answered)."""
+    """Sub-score code -> per-respondent sub-score (NaN below the minimum answered). Appraisals (PP5_2) by the
+    published rule: no appraisal (Q23a No) scores 0, Can't remember is left out."""
     subs = {}
     for code, items in cat.SUB_SCORES.items():
         scored = [c for c in items if any(s is not None for s in cat.item_weights(c))]
@@ -260,6 +266,10 @@ def respondent_sub_scores(u: UnitRespondents) -> dict[str, np.ndarray]:
         with np.errstate(invalid="ignore"):
             mean = np.nansum(m, axis=1) / np.where(answered > 0, answered, 1)
         mean[answered < min_answered(len(scored))] = np.nan
+        if code == "PP5_2" and "Q23a" in u.answers:
+            had = u.answers["Q23a"]
+            mean[had == APPRAISAL_NO] = 0.0
+            mean[had == APPRAISAL_CANT_REMEMBER] = np.nan
         subs[code] = mean
     return subs
 

@@ -88,3 +88,25 @@
         when position('_' in {{ column }}) > 0 then substring({{ column }} from 1 for position('_' in {{ column }}) - 1)
     end)
 {%- endmacro %}
+
+
+{#- Sub-scores with an item that no response option scores (PP4_1: the 'reported it' items Q13d, Q14d, whose
+    published rule is not known): their respondent-level score leaves those items out, so it cannot reproduce
+    the published one. Empty at parse time. -#}
+{% macro respondent_unreproducible_measures() %}
+    {% set out = [] %}
+    {% if execute %}
+        {% set sql %}
+            select distinct si.measure_code
+            from {{ ref('staff_survey_score_items') }} as si
+            inner join {{ ref('staff_survey_question_crosswalk') }} as cw on cw.question_id = si.question_id
+            where not exists (
+                select 1 from {{ ref('staff_survey_response_scales') }} as rs
+                where rs.response_scale = cw.response_scale and rs.item_score is not null
+            )
+            order by 1
+        {% endset %}
+        {% for row in run_query(sql).rows %}{% do out.append(row[0]) %}{% endfor %}
+    {% endif %}
+    {{ return(out) }}
+{% endmacro %}

@@ -21,6 +21,11 @@
     {%- endif -%}
 {%- endfor -%}
 {%- set breakdowns = ['all'] + var('respondent_breakdowns') -%}
+{#- Sub-scores that cannot reproduce the published score (an item no option scores, e.g. PP4_1), and their
+    elements and themes. -#}
+{%- set unreproducible = respondent_unreproducible_measures() -%}
+{%- set unreproducible_parents = [] -%}
+{%- for m in unreproducible %}{% do unreproducible_parents.append(respondent_parent_measure(m)) %}{% endfor -%}
 
 with
 
@@ -70,7 +75,8 @@ final as (
     {%- for m in measures %}
     select survey_year, org_code, breakdown, breakdown_group, '{{ m }}' as measure_code, 'items' as scored_from,
            ws_{{ m | lower }} as weighted_sum, wt_{{ m | lower }} as weight_total,
-           cast(n_{{ m | lower }} as {{ dbt.type_int() }}) as base_n
+           cast(n_{{ m | lower }} as {{ dbt.type_int() }}) as base_n,
+           {{ 'false' if m in unreproducible else 'true' }} as follows_published_rule
     from wide
     union all
     {%- endfor %}
@@ -78,7 +84,8 @@ final as (
     select survey_year, org_code, breakdown, breakdown_group, '{{ parent }}' as measure_code,
            'sub_scores' as scored_from,
            cast(null as {{ type_double() }}) as weighted_sum, cast(null as {{ type_double() }}) as weight_total,
-           cast(n_{{ parent | lower }} as {{ dbt.type_int() }}) as base_n
+           cast(n_{{ parent | lower }} as {{ dbt.type_int() }}) as base_n,
+           {{ 'false' if parent in unreproducible_parents else 'true' }} as follows_published_rule
     from wide
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

@@ -11,11 +11,16 @@
     Item score: the year's question column mapped through its response scale (seeds); not answered, not
     applicable and don't know are null. Sub-score: mean of the scored items answered when at least
     ceil(var('respondent_min_answered_share') x n) of its n scored items are answered, else null.
+    Appraisals (PP5_2) by the published rule: a respondent answering No to Q23a (no appraisal in the last 12
+    months) scores 0, one who cannot remember is left out, the rest are scored from Q23b-d. The rule reconciles
+    the real 2024 organisational results within 0.054 (the Q23b-d mean alone misses by up to 2.6).
 -#}
+{#- Q23a options (response scale appraisal_had): 1 Yes, 2 No, 3 Can't remember. -#}
+{%- set appraisal = {'measure': 'PP5_2', 'question': 'q23a_appraisal', 'no': 2, 'cant_remember': 3} -%}
 {%- set spec = respondent_item_map() -%}
 {%- set wres = respondent_question_columns(['q14a_harassment_patients', 'q14b_harassment_managers',
                                              'q14c_harassment_colleagues', 'q15_equal_opportunities',
-                                             'q16b_discrimination_colleagues']) -%}
+                                             'q16b_discrimination_colleagues', appraisal['question']]) -%}
 {%- set question_ids = spec['items'].keys() | list | sort -%}
 
 with
@@ -50,7 +55,8 @@ items as (
         {{ respondent_answer(wres.get('q14b_harassment_managers')) }} as a_q14b,
         {{ respondent_answer(wres.get('q14c_harassment_colleagues')) }} as a_q14c,
         {{ respondent_answer(wres.get('q15_equal_opportunities')) }} as a_q15,
-        {{ respondent_answer(wres.get('q16b_discrimination_colleagues')) }} as a_q16b
+        {{ respondent_answer(wres.get('q16b_discrimination_colleagues')) }} as a_q16b,
+        {{ respondent_answer(wres.get(appraisal['question'])) }} as a_appraisal
     from respondents
 
 ),
@@ -70,6 +76,10 @@ final as (
         {%- for measure, members in spec['measures'].items() | sort %}
         {%- set n_required = (members | length * var('respondent_min_answered_share')) | round(0, 'ceil') | int %}
         case
+            {%- if measure == appraisal['measure'] %}
+            when i.a_appraisal = {{ appraisal['no'] }} then 0
+            when i.a_appraisal = {{ appraisal['cant_remember'] }} then null
+            {%- endif %}
             when ({% for qid in members %}(case when i.i_{{ qid }} is not null then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %}) >= {{ [n_required, 1] | max }}
             then ({% for qid in members %}coalesce(i.i_{{ qid }}, 0){% if not loop.last %} + {% endif %}{% endfor %})
                 / ({% for qid in members %}(case when i.i_{{ qid }} is not null then 1 else 0 end){% if not loop.last %} + {% endif %}{% endfor %})

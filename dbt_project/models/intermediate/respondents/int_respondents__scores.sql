@@ -1,7 +1,9 @@
 {#-
     Scores per cell before suppression. Sub-scores (and PP2): weighted mean of the respondents' sub-scores.
     Elements and themes: mean of their sub-scores' scores in the same cell, leaving out sub-scores with fewer
-    than var('respondent_min_base') responses; base = respondents with any of those sub-scores.
+    than var('respondent_min_base') responses; base = respondents with any of those sub-scores. The published
+    mart recomputes elements from the sub-scores it shows (fct_staff_survey_respondent_scores); these are the
+    values before any suppression.
 -#}
 with
 
@@ -21,8 +23,10 @@ sub_scores as (
         c.breakdown_group,
         c.measure_code,
         {{ respondent_parent_measure_sql('c.measure_code') }} as parent_measure_code,
+        c.scored_from,
         {{ safe_divide('c.weighted_sum', 'c.weight_total') }} as score,
-        c.base_n
+        c.base_n,
+        c.follows_published_rule
     from cells as c
     where c.scored_from = 'items'
 
@@ -51,8 +55,11 @@ parents as (
         c.breakdown,
         c.breakdown_group,
         c.measure_code,
+        cast(null as {{ dbt.type_string() }}) as parent_measure_code,
+        c.scored_from,
         p.score,
-        c.base_n
+        c.base_n,
+        c.follows_published_rule
     from cells as c
     left join parent_scores as p
         on p.survey_year = c.survey_year and p.org_code = c.org_code and p.breakdown = c.breakdown
@@ -63,9 +70,13 @@ parents as (
 
 final as (
 
-    select survey_year, org_code, breakdown, breakdown_group, measure_code, score, base_n from sub_scores
+    select survey_year, org_code, breakdown, breakdown_group, measure_code, parent_measure_code, scored_from,
+        score, base_n, follows_published_rule
+    from sub_scores
     union all
-    select survey_year, org_code, breakdown, breakdown_group, measure_code, score, base_n from parents
+    select survey_year, org_code, breakdown, breakdown_group, measure_code, parent_measure_code, scored_from,
+        score, base_n, follows_published_rule
+    from parents
 
 )
 

@@ -6,6 +6,9 @@
     Where the successor has its own row for a period it wins; otherwise the predecessors' rows are combined:
     one predecessor is carried as is; several are pooled, base-weighted (sum(value * base_n) / sum(base_n)),
     when every one has a base, else the value is null (e.g. relative likelihoods, board measures).
+    WRES rows carry the counts behind the value (white/bme numerator and denominator), so that a ratio that
+    cannot be estimated is shown with them; the women-on-board row carries is_target_met (gender parity,
+    fct_board_composition.is_gender_parity).
 #}
 
 {%- set board_measures = [
@@ -75,7 +78,12 @@ source_values as (
         cast(null as {{ type_double() }}) as ci_lower,
         cast(null as {{ type_double() }}) as ci_upper,
         is_suppressed,
-        is_comparable_with_prior
+        is_comparable_with_prior,
+        cast(null as {{ type_double() }}) as white_numerator,
+        cast(null as {{ type_double() }}) as white_denominator,
+        cast(null as {{ type_double() }}) as bme_numerator,
+        cast(null as {{ type_double() }}) as bme_denominator,
+        cast(null as {{ dbt.type_boolean() }}) as is_target_met
 
     from scores
 
@@ -92,7 +100,12 @@ source_values as (
         cast(ci_lower as {{ type_double() }}) as ci_lower,
         cast(ci_upper as {{ type_double() }}) as ci_upper,
         is_suppressed,
-        is_comparable_with_prior
+        is_comparable_with_prior,
+        cast(null as {{ type_double() }}) as white_numerator,
+        cast(null as {{ type_double() }}) as white_denominator,
+        cast(null as {{ type_double() }}) as bme_numerator,
+        cast(null as {{ type_double() }}) as bme_denominator,
+        cast(null as {{ dbt.type_boolean() }}) as is_target_met
 
     from questions
     -- Background and other neutral questions have no favourable answer, hence no value to assess.
@@ -111,7 +124,12 @@ source_values as (
         cast(ci_lower as {{ type_double() }}) as ci_lower,
         cast(ci_upper as {{ type_double() }}) as ci_upper,
         false as is_suppressed,
-        cast(null as {{ dbt.type_boolean() }}) as is_comparable_with_prior
+        cast(null as {{ dbt.type_boolean() }}) as is_comparable_with_prior,
+        cast(white_numerator as {{ type_double() }}) as white_numerator,
+        cast(white_denominator as {{ type_double() }}) as white_denominator,
+        cast(bme_numerator as {{ type_double() }}) as bme_numerator,
+        cast(bme_denominator as {{ type_double() }}) as bme_denominator,
+        cast(null as {{ dbt.type_boolean() }}) as is_target_met
 
     from wres
 
@@ -136,7 +154,16 @@ source_values as (
         {%- else -%}
         false
         {%- endif %} as is_suppressed,
-        cast(null as {{ dbt.type_boolean() }}) as is_comparable_with_prior
+        cast(null as {{ dbt.type_boolean() }}) as is_comparable_with_prior,
+        cast(null as {{ type_double() }}) as white_numerator,
+        cast(null as {{ type_double() }}) as white_denominator,
+        cast(null as {{ type_double() }}) as bme_numerator,
+        cast(null as {{ type_double() }}) as bme_denominator,
+        {% if measure == 'women_pct_voting' -%}
+        is_gender_parity
+        {%- else -%}
+        cast(null as {{ dbt.type_boolean() }})
+        {%- endif %} as is_target_met
 
     from board_latest
     where recency_rank = 1
@@ -159,7 +186,12 @@ remapped as (
         source_values.ci_lower,
         source_values.ci_upper,
         source_values.is_suppressed,
-        source_values.is_comparable_with_prior
+        source_values.is_comparable_with_prior,
+        source_values.white_numerator,
+        source_values.white_denominator,
+        source_values.bme_numerator,
+        source_values.bme_denominator,
+        source_values.is_target_met
 
     from source_values
     left join successors as first_merger
@@ -212,7 +244,15 @@ combined as (
         case
             when count(is_comparable_with_prior) = 0 then null
             else min(case when is_comparable_with_prior then 1 else 0 end) = 1
-        end as is_comparable_with_prior
+        end as is_comparable_with_prior,
+        -- Like the interval, the counts behind a ratio and a target met are a single source row's only.
+        case when count(*) = 1 then max(white_numerator) end as white_numerator,
+        case when count(*) = 1 then max(white_denominator) end as white_denominator,
+        case when count(*) = 1 then max(bme_numerator) end as bme_numerator,
+        case when count(*) = 1 then max(bme_denominator) end as bme_denominator,
+        case
+            when count(*) = 1 and count(is_target_met) = 1 then max(case when is_target_met then 1 else 0 end) = 1
+        end as is_target_met
 
     from kept
     group by org_code, period, indicator_code
@@ -244,7 +284,12 @@ final as (
                 then greatest(value, 100 * {{ wilson_interval('value / 100', 'base_n', 'upper') }})
         end as ci_upper,
         is_suppressed,
-        is_comparable_with_prior
+        is_comparable_with_prior,
+        white_numerator,
+        white_denominator,
+        bme_numerator,
+        bme_denominator,
+        is_target_met
 
     from combined
 

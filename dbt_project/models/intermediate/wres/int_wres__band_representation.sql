@@ -83,7 +83,6 @@ final as (
         ratios.white_pct as white_value,
         ratios.bme_pct as bme_value,
         ratios.representation_ratio as value,
-        'ratio' as value_unit,
         -- Floating-point rounding at a share of 0 or 100% must not leave the estimate outside its interval.
         case when ratios.representation_ratio is not null
             then least(ratios.wilson_lower, ratios.representation_ratio) end as ci_lower,
@@ -91,7 +90,6 @@ final as (
             then greatest(ratios.wilson_upper, ratios.representation_ratio) end as ci_upper,
         cast(null as {{ dbt.type_boolean() }}) as is_non_adverse,
         cast(null as {{ dbt.type_boolean() }}) as spans_non_adverse_band,
-        'closer_to_1' as direction_of_good,
         cast(ratios.white_count as {{ type_double() }}) as white_numerator,
         ratios.white_count + ratios.bme_count as white_denominator,
         cast(ratios.bme_count as {{ type_double() }}) as bme_numerator,

@@ -86,7 +86,6 @@ final as (
         group_shares.white_pct as white_value,
         group_shares.bme_pct as bme_value,
         group_shares.bme_pct - workforce.workforce_bme_pct as value,
-        'pp' as value_unit,
         -- Floating-point rounding at a share of 0 or 100% must not leave the estimate outside its interval.
         case when group_shares.bme_pct - workforce.workforce_bme_pct is not null then least(
             100 * {{ wilson_interval('group_shares.bme_pct / 100', 'group_shares.white_count + group_shares.bme_count', 'lower') }}
@@ -100,7 +99,6 @@ final as (
         ) end as ci_upper,
         cast(null as {{ dbt.type_boolean() }}) as is_non_adverse,
         cast(null as {{ dbt.type_boolean() }}) as spans_non_adverse_band,
-        'at_least_0' as direction_of_good,
         cast(group_shares.white_count as {{ type_double() }}) as white_numerator,
         group_shares.white_count + group_shares.bme_count as white_denominator,
         cast(group_shares.bme_count as {{ type_double() }}) as bme_numerator,

@@ -1,10 +1,13 @@
 {#
-    WRES indicators 2-4, one row per trust, reporting year and indicator: relative likelihoods with
-    Katz log-method 95% intervals (0.5 added to both cells of a group with a zero cell).
+    WRES indicators 2-4, one row per trust, reporting year and indicator: relative likelihoods (macro
+    relative_likelihood) with Katz log-method 95% intervals (macro relative_likelihood_interval: 0.5 added to
+    both cells of a group with a zero cell, widened to hold the observed ratio).
       2  (White appointed / White shortlisted) / (BME appointed / BME shortlisted)
       3  (BME entering disciplinary / BME headcount) / (White entering / White headcount)
       4  (White accessing CPD / White headcount) / (BME accessing / BME headcount)
-    white_value / bme_value are the group rates in %. value is null where a denominator is zero.
+    white_value / bme_value are the group rates in %. value is null where a denominator or the comparison
+    group's rate is zero. is_non_adverse and spans_non_adverse_band judge the value and the interval against
+    the catalogue's band (0.80-1.25) rounded to 2 decimals, as WRES publishes them (macros in band_judgement).
 #}
 
 with
@@ -12,6 +15,12 @@ with
 returns as (
 
     select * from {{ ref('stg_wres__returns') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('indicator_catalogue') }}
 
 ),
 
@@ -40,13 +49,13 @@ group_counts as (
 
 oriented as (
 
-    -- The group on top of the ratio: BME for indicator 3, White for 2 and 4.
     select
         group_counts.*,
-        case when indicator_number = 3 then bme_events else white_events end as top_events,
-        case when indicator_number = 3 then bme_people else white_people end as top_people,
-        case when indicator_number = 3 then white_events else bme_events end as bottom_events,
-        case when indicator_number = 3 then white_people else bme_people end as bottom_people
+        {{ dbt.concat(["'wres_'", 'cast(indicator_number as ' ~ dbt.type_string() ~ ')']) }} as indicator_code,
+        {{ wres_ratio_top('indicator_number', 'white_events', 'bme_events') }} as top_events,
+        {{ wres_ratio_top('indicator_number', 'white_people', 'bme_people') }} as top_people,
+        {{ wres_ratio_bottom('indicator_number', 'white_events', 'bme_events') }} as bottom_events,
+        {{ wres_ratio_bottom('indicator_number', 'white_people', 'bme_people') }} as bottom_people
 
     from group_counts
 
@@ -56,29 +65,19 @@ likelihoods as (
 
     select
         oriented.*,
+        catalogue.target_lower,
+        catalogue.target_upper,
         {{ safe_divide('100 * white_events', 'white_people') }} as white_pct,
         {{ safe_divide('100 * bme_events', 'bme_people') }} as bme_pct,
-        {{ safe_divide(
-            safe_divide('top_events', 'top_people'),
-            safe_divide('bottom_events', 'bottom_people')
-        ) }} as relative_likelihood,
-        {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'lower') }} as katz_lower,
-        {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'upper') }} as katz_upper
+        {{ relative_likelihood('top_events', 'top_people', 'bottom_events', 'bottom_people') }} as relative_likelihood,
+        {{ relative_likelihood_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'lower') }}
+            as ci_lower,
+        {{ relative_likelihood_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'upper') }}
+            as ci_upper
 
     from oriented
-
-),
-
-bounded as (
-
-    -- The zero-cell correction shifts the Katz interval away from an observed ratio of 0 (no events in the
-    -- top group): widen it so the published, uncorrected ratio stays inside its interval.
-    select
-        likelihoods.*,
-        least(katz_lower, relative_likelihood) as ci_lower,
-        greatest(katz_upper, relative_likelihood) as ci_upper
-
-    from likelihoods
+    left join catalogue
+        on catalogue.indicator_code = oriented.indicator_code
 
 ),
 
@@ -87,29 +86,23 @@ final as (
     select
         org_code,
         reporting_year,
-        case indicator_number
-            when 2 then 'wres_2'
-            when 3 then 'wres_3'
-            when 4 then 'wres_4'
-        end as indicator_code,
+        indicator_code,
         indicator_number,
         cast(null as {{ dbt.type_string() }}) as staff_group,
         cast(null as {{ dbt.type_string() }}) as band,
         white_pct as white_value,
         bme_pct as bme_value,
         relative_likelihood as value,
-        'ratio' as value_unit,
         ci_lower,
         ci_upper,
         case
             when relative_likelihood is null then null
-            else relative_likelihood >= 0.80 and relative_likelihood <= 1.25
+            else {{ is_within_band('relative_likelihood', 'target_lower', 'target_upper') }}
         end as is_non_adverse,
         case
             when ci_lower is null or ci_upper is null then null
-            else (ci_lower <= 0.80 and ci_upper >= 0.80) or (ci_lower <= 1.25 and ci_upper >= 1.25)
+            else {{ interval_spans_band_edge('ci_lower', 'ci_upper', 'target_lower', 'target_upper') }}
         end as spans_non_adverse_band,
-        'closer_to_1' as direction_of_good,
         cast(white_events as {{ type_double() }}) as white_numerator,
         white_people as white_denominator,
         cast(bme_events as {{ type_double() }}) as bme_numerator,
@@ -122,7 +115,7 @@ final as (
         cast(null as {{ type_double() }}) as bme_to_white_ratio,
         cast(null as {{ dbt.type_int() }}) as survey_year
 
-    from bounded
+    from likelihoods
 
 )
 

@@ -146,14 +146,12 @@ final as (
         white_pct as white_value,
         bme_pct as bme_value,
         bme_pct - white_pct as value,
-        'pp' as value_unit,
         100 * {{ newcombe_difference_interval('white_pct / 100', 'white_n', 'bme_pct / 100', 'bme_n', 'lower') }}
             as ci_lower,
         100 * {{ newcombe_difference_interval('white_pct / 100', 'white_n', 'bme_pct / 100', 'bme_n', 'upper') }}
             as ci_upper,
         cast(null as {{ dbt.type_boolean() }}) as is_non_adverse,
         cast(null as {{ dbt.type_boolean() }}) as spans_non_adverse_band,
-        case when wres_indicator_number = 7 then 'higher' else 'lower' end as direction_of_good,
         white_pct * white_n / 100 as white_numerator,
         white_n as white_denominator,
         bme_pct * bme_n / 100 as bme_numerator,

@@ -4,7 +4,7 @@
     Percentage measures are pooled over the geography's trust registers at that date (members summed, never
     an average of trust percentages), with a Wilson 95% interval; tenure, turnover and size measures take
     the median of the trusts' own values. Every measure also carries the spread of the trusts' published
-    values (min, quartiles, median, max: macro trust_spread).
+    values (min, quartiles, median, max: macro value_distribution).
     No figure is built from fewer than var('benchmark_min_organisations') (3) trusts: below that the value
     and spread are null and is_suppressed is true.
     Disclosure (docs/board_disclosure.md): a pooled gender or ethnicity figure is published only when
@@ -23,33 +23,29 @@
     staff survey benchmarking group (dim_organisation; a trust never surveyed is in no group).
 #}
 
-{#- code, name, unit, method, direction of good, protected, numerator, denominator, published trust value -#}
+{#- code, method, protected, numerator, denominator, published trust value. The measure's name, unit and
+    direction of good come from the indicator catalogue (seed indicator_catalogue), as everywhere else. -#}
 {%- set measures = [
-    ('board_women_pct', 'Women as % of board members', 'pct', 'pooled', 'target_50', true,
-        'counts.women', 'counts.gender_known', 'compositions.women_pct'),
-    ('board_women_pct_voting', 'Women as % of voting board members', 'pct', 'pooled', 'target_50', true,
+    ('board_women_pct', 'pooled', true, 'counts.women', 'counts.gender_known', 'compositions.women_pct'),
+    ('board_women_pct_voting', 'pooled', true,
         'counts.women_voting', 'counts.gender_known_voting', 'compositions.women_pct_voting'),
-    ('board_bme_pct_voting', 'BME % of voting board members', 'pct', 'pooled', 'higher', true,
+    ('board_bme_pct_voting', 'pooled', true,
         'counts.bme_voting', 'counts.ethnicity_known_voting', 'compositions.bme_pct_voting'),
-    ('board_bme_pct_executive', 'BME % of executive board members', 'pct', 'pooled', 'higher', true,
+    ('board_bme_pct_executive', 'pooled', true,
         'counts.bme_executive', 'counts.ethnicity_known_executive', 'compositions.bme_pct_executive'),
-    ('board_bme_pct_non_executive', 'BME % of non-executive board members', 'pct', 'pooled', 'higher', true,
+    ('board_bme_pct_non_executive', 'pooled', true,
         'counts.bme_non_executive', 'counts.ethnicity_known_non_executive', 'compositions.bme_pct_non_executive'),
-    ('board_vacant_posts_pct', 'Vacant posts as % of board posts', 'pct', 'pooled', 'lower', false,
+    ('board_vacant_posts_pct', 'pooled', false,
         'counts.vacant_posts', 'counts.posts', safe_divide('100 * counts.vacant_posts', 'counts.posts')),
-    ('board_interim_posts_pct', 'Interim holders as % of filled board posts', 'pct', 'pooled', 'lower', false,
+    ('board_interim_posts_pct', 'pooled', false,
         'counts.interim_posts', 'counts.posts - counts.vacant_posts',
         safe_divide('100 * counts.interim_posts', 'counts.posts - counts.vacant_posts')),
-    ('board_exec_appointed_12m_pct', 'Executives appointed in the last 12 months, %', 'pct', 'pooled', 'lower', false,
+    ('board_exec_appointed_12m_pct', 'pooled', false,
         'counts.executives_appointed_12m', 'counts.executive_members', 'compositions.exec_appointed_12m_pct'),
-    ('board_ceo_tenure_days', 'Chief executive tenure (days)', 'days', 'median', 'higher', false,
-        'null', 'null', 'compositions.ceo_tenure_days'),
-    ('board_chair_tenure_days', 'Chair tenure (days)', 'days', 'median', 'higher', false,
-        'null', 'null', 'compositions.chair_tenure_days'),
-    ('board_ceo_changes_3y', 'Chief executive changes in 3 years', 'count', 'median', 'lower', false,
-        'null', 'null', 'compositions.ceo_changes_3y'),
-    ('board_size', 'Board members in post', 'count', 'median', 'none', false,
-        'null', 'null', 'compositions.board_size'),
+    ('board_ceo_tenure_days', 'median', false, 'null', 'null', 'compositions.ceo_tenure_days'),
+    ('board_chair_tenure_days', 'median', false, 'null', 'null', 'compositions.chair_tenure_days'),
+    ('board_ceo_changes_3y', 'median', false, 'null', 'null', 'compositions.ceo_changes_3y'),
+    ('board_board_size', 'median', false, 'null', 'null', 'compositions.board_size'),
 ] -%}
 
 {#- Populations a reader can derive by subtracting two published figures: checked, never published. -#}
@@ -168,7 +164,7 @@ trust_geographies as (
 trust_values as (
 
     -- One row per trust register and measure: the counts behind it and the trust's published value.
-    {%- for code, name, unit, method, direction, protected, numerator, denominator, value in measures %}
+    {%- for code, method, protected, numerator, denominator, value in measures %}
     {% if not loop.first %}union all{% endif %}
     select
         counts.org_code,
@@ -275,7 +271,7 @@ spread as (
         geography_code,
         as_at_date,
         measure_code,
-        {{ trust_spread('trust_value') }}
+        {{ value_distribution('trust_value') }}
 
     from placed
     where trust_value is not null
@@ -285,15 +281,18 @@ spread as (
 
 measure_list as (
 
-    {%- for code, name, unit, method, direction, protected, numerator, denominator, value in measures %}
+    {%- for code, method, protected, numerator, denominator, value in measures %}
     {% if not loop.first %}union all{% endif %}
     select
         '{{ code }}' as measure_code,
-        '{{ name }}' as measure_name,
-        '{{ unit }}' as unit,
-        '{{ method }}' as value_method,
-        '{{ direction }}' as direction_of_good
+        '{{ method }}' as value_method
     {%- endfor %}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('indicator_catalogue') }}
 
 ),
 
@@ -407,15 +406,15 @@ final as (
         disclosed.geography_name,
         disclosed.as_at_date,
         disclosed.measure_code,
-        measure_list.measure_name,
-        measure_list.unit,
+        catalogue.indicator_name as measure_name,
+        catalogue.unit,
         measure_list.value_method,
-        measure_list.direction_of_good,
+        catalogue.direction_of_good,
         case
             when not disclosed.may_publish then null
             when measure_list.value_method = 'pooled'
                 then {{ safe_divide('100 * disclosed.numerator', 'disclosed.denominator') }}
-            else spread.trust_median
+            else spread.median_value
         end as value,
         case
             when measure_list.value_method = 'pooled' and disclosed.may_publish
@@ -438,15 +437,17 @@ final as (
         not disclosed.may_publish as is_suppressed,
         disclosed.trusts_count,
         disclosed.trusts_with_value,
-        case when disclosed.has_enough_organisations then spread.trust_min end as trust_min,
-        case when disclosed.has_enough_organisations then spread.trust_q1 end as trust_q1,
-        case when disclosed.has_enough_organisations then spread.trust_median end as trust_median,
-        case when disclosed.has_enough_organisations then spread.trust_q3 end as trust_q3,
-        case when disclosed.has_enough_organisations then spread.trust_max end as trust_max
+        case when disclosed.has_enough_organisations then spread.min_value end as min_value,
+        case when disclosed.has_enough_organisations then spread.p25_value end as p25_value,
+        case when disclosed.has_enough_organisations then spread.median_value end as median_value,
+        case when disclosed.has_enough_organisations then spread.p75_value end as p75_value,
+        case when disclosed.has_enough_organisations then spread.max_value end as max_value
 
     from disclosed
     inner join measure_list
         on measure_list.measure_code = disclosed.measure_code
+    left join catalogue
+        on catalogue.indicator_code = disclosed.measure_code
     left join spread
         on spread.geography_level = disclosed.geography_level
         and spread.geography_code = disclosed.geography_code

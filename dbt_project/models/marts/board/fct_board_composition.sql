@@ -84,6 +84,8 @@ compositions as (
         case when publish_women then {{ safe_divide('100 * women', 'gender_known') }} end as women_pct,
         case when publish_women_voting then {{ safe_divide('100 * women_voting', 'gender_known_voting') }} end
             as women_pct_voting,
+        case when publish_women_voting then {{ is_gender_parity('women_voting', 'gender_known_voting') }} end
+            as is_gender_parity,
         case when publish_bme_voting then {{ safe_divide('100 * bme_voting', 'ethnicity_known_voting') }} end
             as bme_pct_voting,
         case when publish_bme_by_executive then {{ safe_divide('100 * bme_executive', 'ethnicity_known_executive') }} end
@@ -116,10 +118,7 @@ final as (
         compositions.interim_posts,
         compositions.women_pct,
         compositions.women_pct_voting,
-        case
-            when compositions.women_pct_voting is null then null
-            else compositions.women_pct_voting >= 45 and compositions.women_pct_voting <= 55
-        end as is_gender_parity,
+        compositions.is_gender_parity,
         compositions.bme_pct_voting,
         compositions.bme_pct_executive,
         compositions.bme_pct_non_executive,

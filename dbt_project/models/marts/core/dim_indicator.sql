@@ -76,6 +76,13 @@ catalogued as (
         catalogue.comparable_from_year,
         catalogue.comparable_to_year,
         catalogue.comparability_note,
+        catalogue.chance_flag_rate,
+        catalogue.trend_method,
+        coalesce(catalogue.construct_code, catalogue.indicator_code) as construct_code,
+        coalesce(catalogue.construct_rank, 1) as construct_rank,
+        catalogue.parent_indicator_code,
+        catalogue.positive_base,
+        catalogue.positive_base_note,
         true as is_catalogued
 
     from catalogue
@@ -114,6 +121,13 @@ found_only as (
         unmapped_questions.first_year as comparable_from_year,
         cast(null as {{ dbt.type_int() }}) as comparable_to_year,
         'Not mapped to a stable concept: no trend.' as comparability_note,
+        cast(null as {{ type_double() }}) as chance_flag_rate,
+        'direction_only' as trend_method,
+        unmapped_questions.indicator_code as construct_code,
+        1 as construct_rank,
+        cast(null as {{ dbt.type_string() }}) as parent_indicator_code,
+        'all_responses' as positive_base,
+        'As the organisational results publish it (every answer in the base); not catalogued.' as positive_base_note,
         false as is_catalogued
 
     from unmapped_questions

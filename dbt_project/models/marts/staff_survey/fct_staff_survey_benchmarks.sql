@@ -85,11 +85,7 @@ distributions as (
         code,
         indicator_code,
         count(*) as organisation_count,
-        min(value) as min_value,
-        percentile_cont(0.25) within group (order by value) as p25_value,
-        percentile_cont(0.5) within group (order by value) as median_value,
-        percentile_cont(0.75) within group (order by value) as p75_value,
-        max(value) as max_value
+        {{ value_distribution('value') }}
 
     from geographies
     group by geography_level, geography_code, survey_year, result_kind, code, indicator_code

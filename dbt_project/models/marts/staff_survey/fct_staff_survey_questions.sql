@@ -114,15 +114,9 @@ final as (
         case when series.has_comparable_prior then series.pct_positive - series.previous_pct_positive end
             as change_pct_positive,
         case
-            when not series.has_comparable_prior then null
-            when series.pct_positive is null or series.previous_pct_positive is null then null
-            when series.base_n is null or series.previous_base_n is null then null
-            else 100 * {{ newcombe_difference_interval(
+            when series.has_comparable_prior then {{ proportion_change_is_significant(
                 'series.previous_pct_positive / 100', 'series.previous_base_n',
-                'series.pct_positive / 100', 'series.base_n', 'lower') }} > 0
-                or 100 * {{ newcombe_difference_interval(
-                'series.previous_pct_positive / 100', 'series.previous_base_n',
-                'series.pct_positive / 100', 'series.base_n', 'upper') }} < 0
+                'series.pct_positive / 100', 'series.base_n') }}
         end as is_change_significant,
         series.is_mapped,
         organisation_years.benchmarking_group_code

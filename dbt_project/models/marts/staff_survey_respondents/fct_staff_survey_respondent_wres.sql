@@ -3,9 +3,10 @@
     group (white, bme, not_stated): % harassed by patients or the public (5), % harassed by managers OR
     colleagues (6, respondent level), % believing in equal opportunities for progression (7), % discriminated
     against by a manager or colleagues (8). Reporting year = survey year + 1 (the WRES return they feed).
-    Cells below var('respondent_min_base') are suppressed; when exactly one ethnicity group of an indicator is,
-    the next smallest is suppressed too (the published whole-trust question figure minus the others would
-    reveal it).
+    Cells below var('respondent_min_base') are suppressed; within an indicator, complementary suppression
+    (macro complementary_suppression) withholds the next smallest group whenever the suppressed groups are one,
+    or rest on fewer than the minimum together, so that a whole-trust figure minus the shown groups reveals
+    no group.
 -#}
 with
 
@@ -17,20 +18,16 @@ cells as (
 
 primary_flagged as (
 
-    select *, case when base_n < {{ var('respondent_min_base') }} then 1 else 0 end as is_primary
+    select
+        cells.*,
+        base_n < {{ var('respondent_min_base') }} as is_withheld
     from cells
 
 ),
 
-ranked as (
+flagged as (
 
-    select
-        *,
-        sum(is_primary) over (partition by survey_year, org_code, indicator_code) as n_primary,
-        count(*) over (partition by survey_year, org_code, indicator_code) as n_cells,
-        row_number() over (partition by survey_year, org_code, indicator_code
-                           order by is_primary, base_n, ethnicity_group) as size_rank
-    from primary_flagged
+    {{ complementary_suppression('primary_flagged', ['survey_year', 'org_code', 'indicator_code'], 'ethnicity_group') }}
 
 ),
 
@@ -42,15 +39,14 @@ final as (
         survey_year + 1 as reporting_year,
         indicator_code,
         ethnicity_group,
-        case when is_primary = 1 or (n_primary = 1 and n_cells > 1 and size_rank = 1) then null
+        case when is_withheld or is_secondary then null
              else cast(round(cast({{ safe_divide('100.0 * yes_n', 'base_n') }} as decimal(38, 12)), 4)
                   as {{ type_double() }}) end as pct,
-        case when is_primary = 1 or (n_primary = 1 and n_cells > 1 and size_rank = 1) then null
-             else base_n end as base_n,
-        (is_primary = 1 or (n_primary = 1 and n_cells > 1 and size_rank = 1)) as is_suppressed,
-        case when is_primary = 1 then 'fewer_than_{{ var("respondent_min_base") }}'
-             when n_primary = 1 and n_cells > 1 and size_rank = 1 then 'secondary' end as suppression_reason
-    from ranked
+        case when is_withheld or is_secondary then null else base_n end as base_n,
+        is_withheld or is_secondary as is_suppressed,
+        case when is_withheld then 'fewer_than_{{ var("respondent_min_base") }}'
+             when is_secondary then 'secondary' end as suppression_reason
+    from flagged
 
 )
 

@@ -7,8 +7,11 @@
       2-4  relative likelihood of the summed events and people, Katz log interval (0.5 zero-cell correction)
       5-8  BME % minus White % from summed respondents (rate x base) and bases, Newcombe interval
       9    BME share of the summed board members minus the geography's workforce BME share, Wilson interval
-    plus the spread of the trusts' own values (min, quartiles, median, max: macro trust_spread)
-    and, for 2-4, the share of trusts inside the 0.80-1.25 non-adverse band.
+    plus the spread of the trusts' own values (min, quartiles, median, max: macro value_distribution)
+    and, for 2-4, the share of trusts inside the 0.80-1.25 non-adverse band. The relative likelihood, its
+    interval and the band judgement are the macros fct_wres_indicators uses (relative_likelihood,
+    relative_likelihood_interval, band_judgement); the unit, direction of good and band come from the
+    indicator catalogue.
     Geographies: national = England (ENG); region = NHS England region code; benchmark_group = the trust's
     staff survey benchmarking group (a trust surveyed only through split units takes their group when they
     share one, otherwise it is in no group).
@@ -31,6 +34,12 @@ organisations as (
 workforce as (
 
     select * from {{ ref('int_wres__workforce') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('indicator_catalogue') }}
 
 ),
 
@@ -116,8 +125,6 @@ summed as (
         max(indicator_number) as indicator_number,
         max(staff_group) as staff_group,
         max(band) as band,
-        max(value_unit) as value_unit,
-        max(direction_of_good) as direction_of_good,
         max(survey_year) as survey_year,
         cast(count(distinct org_code) as {{ dbt.type_int() }}) as trusts_count,
         cast(count(value) as {{ dbt.type_int() }}) as trusts_with_value,
@@ -141,7 +148,7 @@ spread as (
         geography_code,
         reporting_year,
         indicator_code,
-        {{ trust_spread('value') }}
+        {{ value_distribution('value') }}
 
     from placed
     where value is not null
@@ -154,11 +161,13 @@ oriented as (
     select
         summed.*,
         geography_workforce.workforce_bme_pct,
-        -- The group on top of the ratio for 2-4: BME for indicator 3, White for 2 and 4.
-        case when summed.indicator_number = 3 then summed.bme_numerator else summed.white_numerator end as top_events,
-        case when summed.indicator_number = 3 then summed.bme_denominator else summed.white_denominator end as top_people,
-        case when summed.indicator_number = 3 then summed.white_numerator else summed.bme_numerator end as bottom_events,
-        case when summed.indicator_number = 3 then summed.white_denominator else summed.bme_denominator end as bottom_people,
+        {{ wres_ratio_top('summed.indicator_number', 'summed.white_numerator', 'summed.bme_numerator') }} as top_events,
+        {{ wres_ratio_top('summed.indicator_number', 'summed.white_denominator', 'summed.bme_denominator') }}
+            as top_people,
+        {{ wres_ratio_bottom('summed.indicator_number', 'summed.white_numerator', 'summed.bme_numerator') }}
+            as bottom_events,
+        {{ wres_ratio_bottom('summed.indicator_number', 'summed.white_denominator', 'summed.bme_denominator') }}
+            as bottom_people,
         {{ safe_divide('100 * summed.white_numerator', 'summed.white_denominator') }} as white_pct,
         {{ safe_divide('100 * summed.bme_numerator', 'summed.bme_denominator') }} as bme_pct
 
@@ -176,9 +185,8 @@ estimated as (
         oriented.*,
         case
             when indicator_number = 1 then {{ safe_divide('bme_pct', 'workforce_bme_pct') }}
-            when indicator_number in (2, 3, 4) then {{ safe_divide(
-                safe_divide('top_events', 'top_people'), safe_divide('bottom_events', 'bottom_people')
-            ) }}
+            when indicator_number in (2, 3, 4)
+                then {{ relative_likelihood('top_events', 'top_people', 'bottom_events', 'bottom_people') }}
             when indicator_number in (5, 6, 7, 8) then bme_pct - white_pct
             when indicator_number = 9 then bme_pct - workforce_bme_pct
         end as value,
@@ -186,8 +194,8 @@ estimated as (
             when indicator_number = 1 then {{ safe_divide(
                 '100 * ' ~ wilson_interval('bme_pct / 100', 'bme_denominator', 'lower'), 'workforce_bme_pct'
             ) }}
-            when indicator_number in (2, 3, 4)
-                then {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'lower') }}
+            when indicator_number in (2, 3, 4) then {{ relative_likelihood_interval(
+                'top_events', 'top_people', 'bottom_events', 'bottom_people', 'lower') }}
             when indicator_number in (5, 6, 7, 8)
                 then 100 * {{ newcombe_difference_interval(
                     'white_pct / 100', 'white_denominator', 'bme_pct / 100', 'bme_denominator', 'lower'
@@ -199,8 +207,8 @@ estimated as (
             when indicator_number = 1 then {{ safe_divide(
                 '100 * ' ~ wilson_interval('bme_pct / 100', 'bme_denominator', 'upper'), 'workforce_bme_pct'
             ) }}
-            when indicator_number in (2, 3, 4)
-                then {{ katz_log_interval('top_events', 'top_people', 'bottom_events', 'bottom_people', 'upper') }}
+            when indicator_number in (2, 3, 4) then {{ relative_likelihood_interval(
+                'top_events', 'top_people', 'bottom_events', 'bottom_people', 'upper') }}
             when indicator_number in (5, 6, 7, 8)
                 then 100 * {{ newcombe_difference_interval(
                     'white_pct / 100', 'white_denominator', 'bme_pct / 100', 'bme_denominator', 'upper'
@@ -215,13 +223,19 @@ estimated as (
 
 bounded as (
 
-    -- As for trusts: a Katz interval corrected for a zero cell is widened to hold the observed ratio.
+    -- Wilson and Newcombe bounds hold their estimate by construction; least/greatest only remove rounding.
     select
         estimated.*,
+        catalogue.unit as catalogue_unit,
+        catalogue.direction_of_good as catalogue_direction_of_good,
+        catalogue.target_lower,
+        catalogue.target_upper,
         case when value is null then null else least(interval_lower, value) end as ci_lower,
         case when value is null then null else greatest(interval_upper, value) end as ci_upper
 
     from estimated
+    left join catalogue
+        on catalogue.indicator_code = estimated.indicator_code
 
 ),
 
@@ -238,20 +252,20 @@ final as (
         bounded.white_pct as white_value,
         bounded.bme_pct as bme_value,
         bounded.value,
-        bounded.value_unit,
+        bounded.catalogue_unit as value_unit,
         bounded.ci_lower,
         bounded.ci_upper,
         case
             when bounded.indicator_number not in (2, 3, 4) or bounded.value is null then null
-            else bounded.value >= 0.80 and bounded.value <= 1.25
+            else {{ is_within_band('bounded.value', 'bounded.target_lower', 'bounded.target_upper') }}
         end as is_non_adverse,
         case
             when bounded.indicator_number not in (2, 3, 4) or bounded.ci_lower is null or bounded.ci_upper is null
                 then null
-            else (bounded.ci_lower <= 0.80 and bounded.ci_upper >= 0.80)
-                or (bounded.ci_lower <= 1.25 and bounded.ci_upper >= 1.25)
+            else {{ interval_spans_band_edge(
+                'bounded.ci_lower', 'bounded.ci_upper', 'bounded.target_lower', 'bounded.target_upper') }}
         end as spans_non_adverse_band,
-        bounded.direction_of_good,
+        bounded.catalogue_direction_of_good as direction_of_good,
         bounded.white_numerator,
         bounded.white_denominator,
         bounded.bme_numerator,
@@ -275,11 +289,11 @@ final as (
             when bounded.indicator_number in (2, 3, 4)
                 then {{ safe_divide('100 * bounded.trusts_non_adverse', 'bounded.trusts_tested') }}
         end as trusts_non_adverse_pct,
-        spread.trust_min,
-        spread.trust_q1,
-        spread.trust_median,
-        spread.trust_q3,
-        spread.trust_max,
+        spread.min_value,
+        spread.p25_value,
+        spread.median_value,
+        spread.p75_value,
+        spread.max_value,
         bounded.survey_year
 
     from bounded

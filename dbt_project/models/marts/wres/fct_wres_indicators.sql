@@ -1,13 +1,14 @@
 {#
     Every published WRES measure, one row per legal trust, reporting year and indicator code.
     Each indicator family is computed in its intermediate model; this model stacks them, adds the
-    unknown-ethnicity quality flag and, on indicator 9 rows, the board register cross-check.
+    unknown-ethnicity quality flag, the unit and direction of good from the indicator catalogue (seed
+    indicator_catalogue, the one place for them) and, on indicator 9 rows, the board register cross-check.
 #}
 
 {%- set indicator_columns = [
     'org_code', 'reporting_year', 'indicator_code', 'indicator_number', 'staff_group', 'band',
-    'white_value', 'bme_value', 'value', 'value_unit', 'ci_lower', 'ci_upper', 'is_non_adverse',
-    'spans_non_adverse_band', 'direction_of_good', 'white_numerator', 'white_denominator', 'bme_numerator',
+    'white_value', 'bme_value', 'value', 'ci_lower', 'ci_upper', 'is_non_adverse',
+    'spans_non_adverse_band', 'white_numerator', 'white_denominator', 'bme_numerator',
     'bme_denominator', 'unknown_ethnicity_pct', 'unknown_count', 'bme_to_white_ratio', 'survey_year',
 ] %}
 
@@ -43,6 +44,12 @@ board_cross_check as (
 
 ),
 
+catalogue as (
+
+    select * from {{ ref('indicator_catalogue') }}
+
+),
+
 indicators as (
 
     select {{ indicator_columns | join(', ') }} from band_representation
@@ -67,12 +74,12 @@ final as (
         indicators.white_value,
         indicators.bme_value,
         indicators.value,
-        indicators.value_unit,
+        catalogue.unit as value_unit,
         indicators.ci_lower,
         indicators.ci_upper,
         indicators.is_non_adverse,
         indicators.spans_non_adverse_band,
-        indicators.direction_of_good,
+        catalogue.direction_of_good,
         indicators.white_numerator,
         indicators.white_denominator,
         indicators.bme_numerator,
@@ -88,6 +95,8 @@ final as (
         board_cross_check.is_consistent_with_register as is_consistent_with_board_register
 
     from indicators
+    left join catalogue
+        on catalogue.indicator_code = indicators.indicator_code
     left join board_cross_check
         on board_cross_check.org_code = indicators.org_code
         and board_cross_check.reporting_year = indicators.reporting_year
