@@ -1,8 +1,9 @@
 """The landing folder: finding each source's files, their period keys, hashes and readable errors.
 
 Layout (SOURCES.md section 0): `ods/etr.csv`, `staff_survey/<YYYY>/*.xlsx`, `wres/<YYYY>/*.csv`,
-`board/<YYYY-MM-DD>/*.csv`, `respondents/<YYYY>/*.parquet|csv`. A file in the wrong place is refused with an
-error naming it.
+`board/<YYYY-MM-DD>/*.csv`, `respondents/<YYYY>/*.parquet|csv`; the outcome sources
+`sickness_absence/<YYYY-MM>/*.csv`, `cqc_ratings/<YYYY-MM-DD>/*.ods|xlsx` and `fft/<YYYY-MM>/*.xlsm|xlsx`.
+A file in the wrong place is refused with an error naming it.
 """
 
 from __future__ import annotations
@@ -42,9 +43,13 @@ _PERIOD_PATTERNS = {
     "wres": (re.compile(r"^\d{4}$"), "a reporting year such as 2024"),
     "board": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "an as-at date such as 2024-03-31"),
     "respondents": (re.compile(r"^\d{4}$"), "a survey year such as 2024"),
+    "sickness_absence": (re.compile(r"^\d{4}-\d{2}$"), "a data month such as 2024-06"),
+    "cqc_ratings": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a release date such as 2026-09-01"),
+    "fft": (re.compile(r"^\d{4}-\d{2}$"), "a data month such as 2024-06"),
 }
 _SUFFIXES = {"ods": (".csv",), "staff_survey": (".xlsx",), "wres": (".csv",), "board": (".csv",),
-             "respondents": (".parquet", ".csv")}
+             "respondents": (".parquet", ".csv"), "sickness_absence": (".csv",), "cqc_ratings": (".ods", ".xlsx"),
+             "fft": (".xlsm", ".xlsx")}
 
 
 def sha256_file(path: Path) -> str:
@@ -73,8 +78,10 @@ def discover(landing: Path, source: str) -> list[LandedFile]:
         if path.suffix.lower() not in _SUFFIXES[source]:
             raise SourceError(rel, f"is not a {'/'.join(_SUFFIXES[source])} file, which {source} expects.",
                               hint="Remove it from the landing folder or convert it.")
-        if source == "board":
+        if source in ("board", "cqc_ratings"):
             _check_date(rel, parts[0])
+        elif source in ("sickness_absence", "fft"):
+            _check_month(rel, parts[0])
         found.append(_landed(landing, source, parts[0], path))
     return found
 
@@ -90,7 +97,13 @@ def _check_date(rel: Path, text: str) -> None:
         raise SourceError(rel, f"folder '{text}' is not a real date.", hint="Name the folder YYYY-MM-DD.") from None
 
 
-def check_xlsx_container(file: LandedFile) -> None:
+def _check_month(rel: Path, text: str) -> None:
+    if not 1 <= int(text[5:7]) <= 12:
+        raise SourceError(rel, f"folder '{text}' is not a real month.",
+                          hint="Name the folder YYYY-MM (the data month).")
+
+
+def check_xlsx_container(file: LandedFile, max_bytes: int = MAX_XLSX_UNCOMPRESSED_BYTES) -> None:
     """Refuse a file that is not an XLSX (zip) or that would decompress to an implausible size."""
     try:
         with zipfile.ZipFile(file.path) as archive:
@@ -98,9 +111,9 @@ def check_xlsx_container(file: LandedFile) -> None:
     except zipfile.BadZipFile:
         raise SourceError(file.relpath, "is not a readable XLSX workbook (not a zip container; truncated or "
                                         "another format).", hint="Download it again from the publisher.") from None
-    if size > MAX_XLSX_UNCOMPRESSED_BYTES:
+    if size > max_bytes:
         raise SourceError(file.relpath, f"decompresses to {size / 1e6:.0f} MB, over the "
-                                        f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e6:.0f} MB limit for an official workbook.",
+                                        f"{max_bytes / 1e6:.0f} MB limit for an official workbook.",
                           hint="Check the file is the published one.")
 
 
