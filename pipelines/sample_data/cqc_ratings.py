@@ -91,8 +91,9 @@ def ratings(universe: Universe, trust: Trust, release: dt.date) -> dict[str, tup
 
 
 def _focused_inspection(universe: Universe, trust: Trust) -> dt.date | None:
-    """The first acute trust's focused well-led inspection, between the first two releases."""
-    first_acute = next(t for t in universe.trusts if t.kind == "acute" and not t.units)
+    """The first acute trust's (else the first trust's) focused well-led inspection, between the first two releases."""
+    first_acute = next((t for t in universe.trusts if t.kind == "acute" and not t.units),
+                       next(t for t in universe.trusts if not t.units))
     dates = releases(universe)
     if trust is not first_acute or len(dates) < 2:
         return None
