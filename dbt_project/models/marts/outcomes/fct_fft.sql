@@ -83,10 +83,17 @@ final as (
         rolled.answered_responses_12m,
         rolled.months_reported_12m,
         100 * {{ safe_divide('rolled.positive_responses_12m', 'rolled.answered_responses_12m') }} as pct_positive_12m,
-        100 * {{ wilson_interval(safe_divide('rolled.positive_responses_12m', 'rolled.answered_responses_12m'),
-                                 'rolled.answered_responses_12m', 'lower') }} as ci_lower_12m,
-        100 * {{ wilson_interval(safe_divide('rolled.positive_responses_12m', 'rolled.answered_responses_12m'),
-                                 'rolled.answered_responses_12m', 'upper') }} as ci_upper_12m,
+        -- Bounded by the estimate itself: at 0% or 100% the interval's rounding must not leave it outside.
+        least(
+            100 * {{ safe_divide('rolled.positive_responses_12m', 'rolled.answered_responses_12m') }},
+            100 * {{ wilson_interval(safe_divide('rolled.positive_responses_12m', 'rolled.answered_responses_12m'),
+                                     'rolled.answered_responses_12m', 'lower') }}
+        ) as ci_lower_12m,
+        greatest(
+            100 * {{ safe_divide('rolled.positive_responses_12m', 'rolled.answered_responses_12m') }},
+            100 * {{ wilson_interval(safe_divide('rolled.positive_responses_12m', 'rolled.answered_responses_12m'),
+                                     'rolled.answered_responses_12m', 'upper') }}
+        ) as ci_upper_12m,
         rolled._source_file as source_file
 
     from rolled
