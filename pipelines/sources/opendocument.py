@@ -56,8 +56,11 @@ def _open_content(path: Path):
 
 def expanded_size(path: Path) -> int:
     """Bytes the zip's members decompress to (what a reader would have to parse)."""
-    with zipfile.ZipFile(path) as archive:
-        return sum(info.file_size for info in archive.infolist())
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise OdsError(f"not an OpenDocument spreadsheet (not a zip container: {exc})") from None
 
 
 def _events(path: Path) -> Iterator[tuple[str, Element]]:
