@@ -122,9 +122,11 @@ correlated as (
         culture_indicator_code,
         outcome_indicator_code,
         count(*) as n,
+        -- Rounded to 12 decimals (as a decimal, so both engines round alike): engines differ in the last bits of
+        -- corr, and a perfect -1 or 1 must be one on every engine (it has no interval).
         case
             when var_pop(culture_rank) > 0 and var_pop(outcome_rank) > 0
-                then cast(corr(culture_rank, outcome_rank) as {{ type_double() }})
+                then cast(round(cast(corr(culture_rank, outcome_rank) as decimal(38, 18)), 12) as {{ type_double() }})
         end as correlation
 
     from ranked
