@@ -28,8 +28,8 @@ windows as (
         ending.month,
         count(*) as months_in_window,
         sum(case when within.is_suppressed then 0 else 1 end) as months_reported_12m,
-        sum(within.fte_days_lost) as fte_days_lost_12m,
-        sum(within.fte_days_available) as fte_days_available_12m
+        {{ exact_sum('within.fte_days_lost') }} as fte_days_lost_12m,
+        {{ exact_sum('within.fte_days_available') }} as fte_days_available_12m
 
     from months as ending
     inner join months as within

@@ -28,8 +28,8 @@ monthly as (
         sickness_absence.month,
         sum(case when sickness_absence.is_suppressed then 0 else 1 end) as trusts_reported,
         sum(case when sickness_absence.is_suppressed then 1 else 0 end) as trusts_suppressed,
-        sum(sickness_absence.fte_days_lost) as fte_days_lost,
-        sum(sickness_absence.fte_days_available) as fte_days_available
+        {{ exact_sum('sickness_absence.fte_days_lost') }} as fte_days_lost,
+        {{ exact_sum('sickness_absence.fte_days_available') }} as fte_days_available
 
     from sickness_absence
     inner join geographies
@@ -45,8 +45,8 @@ windows as (
         ending.geography_code,
         ending.month,
         count(*) as months_in_window,
-        sum(within.fte_days_lost) as fte_days_lost_12m,
-        sum(within.fte_days_available) as fte_days_available_12m
+        {{ exact_sum('within.fte_days_lost') }} as fte_days_lost_12m,
+        {{ exact_sum('within.fte_days_available') }} as fte_days_available_12m
 
     from monthly as ending
     inner join monthly as within
