@@ -34,7 +34,7 @@ It writes (paths relative to `out`, section numbers of SOURCES.md):
   `sickness_absence/<YYYY-MM>/*.csv` (the legacy long series up to March 2022, then the monthly layouts,
   with a small body suppressed in some months; see `sickness_absence`), `cqc_ratings/<YYYY-09-01>/*.ods`
   (CQC Latest ratings, one release a year; see `cqc_ratings`) and `fft/<YYYY-MM>/*.xlsm` (Friends and Family
-  Test, inpatient and A&E; see `fft`).
+  Test, inpatient and A&E, the last two survey years only; see `fft`).
 
 What is synthetic: everything. Organisation names are invented place names, codes follow ODS patterns
 but are random, and all values are simulated. What is realistic: formats, code patterns, question texts

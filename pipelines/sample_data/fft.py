@@ -1,7 +1,7 @@
 """Friends and Family Test: one macro-enabled workbook per setting and data month, in NHS England's layout.
 
-`fft/<YYYY-MM>/friends-and-family-test-<inpatient|ae>-data-<month>-<year>.xlsm`, from January of the first
-survey year to December of the last. Inpatient: sheets Notes, Summary, ICB, Trusts, Sites, Wards, BS; the
+`fft/<YYYY-MM>/friends-and-family-test-<inpatient|ae>-data-<month>-<year>.xlsm`, for every month of the last
+two survey years. Inpatient: sheets Notes, Summary, ICB, Trusts, Sites, Wards, BS; the
 Trusts sheet has title rows 1-9, headers in rows 10-11, England (including / excluding the independent sector)
 in rows 12-13, the Selection row (excluding suppressed data) in row 14 and providers from row 15. A&E: no
 Wards sheet, headers in rows 3-4, England row 5, Selection row 6, providers from row 7, and no
@@ -45,7 +45,10 @@ XLSX_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def months(universe: Universe) -> list[dt.date]:
-    return [dt.date(y, m, 1) for y in range(universe.years[0], universe.years[-1] + 1) for m in range(1, 13)]
+    """The last two survey years' months: enough for a 12-month value and a trend, and the demo refresh stays
+    quick (each month is two workbooks)."""
+    first = max(universe.years[0], universe.years[-1] - 1)
+    return [dt.date(y, m, 1) for y in range(first, universe.years[-1] + 1) for m in range(1, 13)]
 
 
 def _providers(universe: Universe, month: dt.date, setting: str) -> list[tuple]:
