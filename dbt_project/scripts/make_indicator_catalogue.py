@@ -6,7 +6,7 @@
 Writes seeds/indicator_catalogue.csv (one row per published indicator_code) and
 seeds/indicator_quality_statements.csv (indicator_code -> CQC well-led quality statement, many to many).
 Staff survey questions come from staff_survey_question_crosswalk.csv, scores from staff_survey_measures.csv,
-WRES indicator 1 from the band list of SOURCES.md 3.1; WRES 2-9, board measures and the outcome indicators
+WRES indicator 1 from the band list of the WRES return contract; WRES 2-9, board measures and the outcome indicators
 (sickness absence, CQC ratings, Friends and Family Test) are written out here.
 The mapping to quality statements is wellled's judgement (documented per row), not CQC's.
 Rerun after editing a source seed; dbt test `assert_published_indicators_in_dim_indicator` proves coverage.
