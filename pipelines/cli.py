@@ -41,9 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="generate sample data into the landing folder, then refresh")
     _sample_options(demo)
     ingest = commands.add_parser("ingest", help="replace only some periods of one source (one partitioned run)")
-    ingest.add_argument("source", choices=("staff_survey", "wres", "board"))
-    ingest.add_argument("periods", nargs="*", help="period keys, e.g. 2023 2024 or 2024-03-31 (default: every "
-                                                   "period landed for the source)")
+    ingest.add_argument("source", choices=("staff_survey", "wres", "board", "sickness_absence", "cqc_ratings", "fft"))
+    ingest.add_argument("periods", nargs="*", help="period keys, e.g. 2023 2024, 2024-03-31 or 2024-06 (default: "
+                                                   "every period landed for the source)")
     ingest.add_argument("--publish", action="store_true", help="then build, gate and publish (build_and_publish)")
     pub = commands.add_parser("publish", help="manage publications")
     group = pub.add_mutually_exclusive_group(required=True)

@@ -14,7 +14,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 # The published-level sources, parsed in Python (pipelines/sources/ingest.py), in the order listed everywhere.
-SOURCES = ("ods", "staff_survey", "wres", "board")
+SOURCES = ("ods", "staff_survey", "wres", "board", "sickness_absence", "cqc_ratings", "fft")
 # Every landing folder (SOURCES.md section 0): respondent-level data is copied by the engine itself
 # (pipelines/sources/respondents.py), never parsed into pandas.
 LANDED_SOURCES = (*SOURCES, "respondents")

@@ -72,6 +72,7 @@ def test_manifest_lists_files_sources_and_gates(sample_refresh):
     assert status == 0
     sources = dict(_query("select item_name, status from publication_manifest where item_kind = 'source'"))
     assert sources == {"ods": "present", "staff_survey": "present", "wres": "present", "board": "present",
+                       "sickness_absence": "present", "cqc_ratings": "present", "fft": "present",
                        "respondents": "absent"}
     gates = dict(_query("select item_name, status from publication_manifest where item_kind = 'check'"))
     assert gates and "failed" not in gates.values()
@@ -114,7 +115,7 @@ def test_only_some_sources_landed_publishes_what_it_can(isolated):
     assert cli.main(["refresh"]) == 0
     sources = dict(_query("select item_name, status from publication_manifest where item_kind = 'source'"))
     assert sources == {"ods": "present", "staff_survey": "present", "wres": "absent", "board": "absent",
-                       "respondents": "absent"}
+                       "sickness_absence": "absent", "cqc_ratings": "absent", "fft": "absent", "respondents": "absent"}
     assert _query("select count(distinct org_code) from fct_staff_survey_scores")[0][0] == 263
     assert _query("select count(*) from fct_wres_indicators")[0][0] == 0
     assert _query("select count(*) from dim_organisation where org_code in ('R1F1', 'R1F2', 'K0N6A')")[0][0] == 3

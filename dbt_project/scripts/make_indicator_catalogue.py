@@ -11,7 +11,8 @@ once (construct_code / construct_rank, parent_indicator_code). Every mart that s
 A new proportion with a base (assessment_method funnel_proportion) gets the funnel plot and the Newcombe trend
 test from its row alone: the defaults below fill chance_flag_rate and trend_method from the method.
 Staff survey questions come from staff_survey_question_crosswalk.csv, scores from staff_survey_measures.csv,
-WRES indicator 1 from the band list of the WRES return contract; WRES 2-9 and board measures are written out here.
+WRES indicator 1 from the band list of the WRES return contract; WRES 2-9, board measures and the outcome indicators
+(sickness absence, CQC ratings, Friends and Family Test) are written out here.
 The mapping to quality statements is wellled's judgement (documented per row), not CQC's.
 Rerun after editing a source seed; dbt test `assert_published_indicators_in_dim_indicator` proves coverage.
 """
@@ -75,7 +76,7 @@ S_METHOD = ("Scores are published with a base but no spread, so neither a funnel
 # parity interval; one side of a 95% interval against a band end). A target judged on whole people (gender
 # parity) is not a test: 0. Methods without a verdict: no rate.
 CHANCE_FLAG_RATE = {"funnel_proportion": 0.002, "target_parity": 0.05, "target_band": 0.025,
-                    "target_minimum": 0.025, "gender_parity": 0.0}
+                    "target_minimum": 0.025, "gender_parity": 0.0, "target_rating": 0.0}
 # The base of % positive: the organisational results' option percentages sum to 100 over every option, so
 # "Don't know", "Can't remember" and "Not applicable" answers are in the base of every published percentage.
 NON_SUBSTANTIVE = ("Don't know", "Can't remember", "Not applicable", "Not applicable to me")
@@ -83,6 +84,72 @@ BASE_VERIFIED = {"q15_equal_opportunities": (
     "Verified on the real 2024 files: 'Don't know' stays in the base. The organisational % Yes (Don't know in "
     "the base) lies between the White and BME rates of the 2024 WRES benchmark data for 157 of 159 trusts; "
     "with Don't know taken out, for none.")}
+
+
+SICKNESS = dict(source="sickness_absence", source_name="NHS Sickness Absence Rates (organisation level, monthly CSV)",
+                publisher="NHS England", licence="Open Government Licence v3.0", publication_date=None,
+                publication_note="Monthly, about four months after the data month; the legacy series covers April 2009 to March 2022.")
+CQC = dict(source="cqc_ratings", source_name="CQC Latest ratings (monthly spreadsheet, Providers sheet)",
+           publisher="Care Quality Commission", licence="Open Government Licence v3.0", publication_date=None,
+           publication_note="A release on the first working days of each month listing every provider's latest ratings; ratings change only after an inspection.")
+FFT = dict(source="fft", source_name="Friends and Family Test (monthly inpatient and A&E workbooks)",
+           publisher="NHS England", licence="Open Government Licence v3.0", publication_date=None,
+           publication_note="Monthly, about two months after the data month.")
+OUTCOME_COMPARABILITY = "Comparable across years (same definition); the period is the calendar year."
+CQC_STATEMENTS = {"overall": [GM], "safe": [GM, LI], "effective": [LI], "caring": [SD], "responsive": [PC],
+                  "well_led": [SD, CL, GM]}
+
+
+def add_outcome_indicators(add) -> None:
+    """Sickness absence, CQC ratings and Friends and Family Test (the outcome side); statements are wellled's choice."""
+    funnel = ("Spiegelhalter funnel plot of the rate against the comparator's pooled rate, n = FTE days available, "
+              "with additive random-effects overdispersion (tau-squared by DerSimonian-Laird from winsorised z-scores): "
+              "days lost are not independent events, so the between-trust variance dominates and the limits do not "
+              "narrow to nothing for large trusts. Better / worse than expected = outside the 99.8% limits. Trend: "
+              "direction only (no binomial test applies to days).")
+    for code, name, window, definition in (
+        ("sickness_absence_rate_12m", "Sickness absence rate, rolling 12 months", "12m",
+         "100 x sum of FTE days lost / sum of FTE days available over the 12 months ending with the year's latest "
+         "landed month (never a mean of monthly rates); suppressed months (330 FTE days available or fewer) add nothing."),
+        ("sickness_absence_rate_month", "Sickness absence rate, latest month of the year", "month",
+         "The publisher's monthly rate (FTE days lost / FTE days available x 100) for the year's latest landed month; "
+         "null when suppressed (330 FTE days available or fewer)."),
+    ):
+        add(code, [GM, SD], indicator_name=name, definition=f"fct_sickness_absence: {definition}",
+            source_table="fct_sickness_absence", unit="percent", direction_of_good="lower",
+            assessment_method="funnel_proportion", trend_method="direction_only", target_value=None,
+            target_lower=None, target_upper=None, target_note=None, method_note=funnel, comparable_from_year=None, comparable_to_year=None,
+            comparability_note=OUTCOME_COMPARABILITY + (" Seasonal: compare the same month across years."
+                                                        if window == "month" else ""), **SICKNESS)
+    cqc_method = ("Ordinal rating (1 Inadequate, 2 Requires improvement, 3 Good, 4 Outstanding) from the year's "
+                  "latest release. Target: Good or better, a standard every trust can meet (below it = worse). A "
+                  "rating is CQC's judgement, not an estimate: no interval, and no chance flag. "
+                  "source_as_at_date is the date CQC published the rating: where it falls before the period's year, "
+                  "the rating is older than the period (fct_cqc_ratings.rating_age_days, is_rated_before_period).")
+    for domain, label in (("overall", "Overall"), ("safe", "Safe"), ("effective", "Effective"), ("caring", "Caring"),
+                          ("responsive", "Responsive"), ("well_led", "Well-led")):
+        add(f"cqc_{domain}", CQC_STATEMENTS[domain], indicator_name=f"CQC rating: {label}",
+            definition=(f"CQC's {label} rating of the trust (provider level, Service / Population Group Overall) as "
+                        "the year's latest Latest ratings release lists it, as an ordinal 1-4; Insufficient "
+                        "evidence to rate and Not Rated have no value."),
+            source_table="fct_cqc_ratings", unit="rating_1_4", direction_of_good="higher",
+            assessment_method="target_rating", target_value=3.0, target_lower=3.0, target_upper=None,
+            target_note="Good or better (ordinal 3 or more).", method_note=cqc_method,
+            comparable_from_year=None, comparable_to_year=None,
+            comparability_note=("Comparable across releases; CQC's single assessment framework (from 2023) keeps "
+                                "the four-point scale, but ratings from older inspections stand until re-inspection."),
+            **CQC)
+    for setting, label in (("inpatient", "inpatient"), ("ae", "A&E")):
+        add(f"fft_{setting}_pct_positive_12m", [PC, LI], indicator_name=f"Friends and Family Test {label} % positive, rolling 12 months",
+            definition=(f"fct_fft ({label}): 100 x sum(Very Good + Good) / sum(all six answers, Don't Know included) "
+                        "over the 12 months ending with the year's latest landed month, from months not suppressed; "
+                        "Wilson 95% interval."),
+            source_table="fct_fft", unit="percent", direction_of_good="higher", assessment_method="not_assessed",
+            target_value=None, target_lower=None, target_upper=None, target_note=None,
+            method_note=("Trend within the trust only: NHS England says FFT results do not support comparing providers "
+                         "(collection modes and patients differ), so no comparator and no better / worse against "
+                         "other trusts."),
+            comparable_from_year=None, comparable_to_year=None, comparability_note=OUTCOME_COMPARABILITY, **FFT)
 
 
 def main() -> None:
@@ -302,6 +369,8 @@ def main() -> None:
             target_note=None, method_note="Geography benchmark only (no trust row): not assessed.",
             comparable_from_year=None, comparable_to_year=None,
             comparability_note="Comparable across as-at dates (same register contract).", **BOARD)
+
+    add_outcome_indicators(add)
 
     fields = ["indicator_code", "indicator_name", "definition", "source_table", "source", "source_name", "publisher",
               "licence", "publication_date", "publication_note", "unit", "direction_of_good", "assessment_method",

@@ -29,6 +29,8 @@ published_codes as (
     from {{ ref('fct_staff_survey_respondent_scores') }}
     union all
     select distinct indicator_code, 'fct_staff_survey_respondent_wres' from {{ ref('fct_staff_survey_respondent_wres') }}
+    union all
+    select distinct indicator_code, 'outcome sources' from {{ ref('int_outcomes__indicator_values') }}
 
 ),
 

@@ -14,6 +14,12 @@ SOURCE_DESCRIPTIONS = {
                     "(organisations, scores, question options) and the benchmark workbook's WRES 5-8 columns.",
     "wres": "Workforce Race Equality Standard returns (wres/<YYYY>/*.csv), indicators 1-4 and 9.",
     "board": "Trust board registers (board/<YYYY-MM-DD>/*.csv): posts, holders, roles, as at quarter ends.",
+    "sickness_absence": "NHS Sickness Absence Rates, organisation level (sickness_absence/<YYYY-MM>/*.csv): FTE days "
+                        "lost and available and the rate per organisation and month; blanks are suppressed.",
+    "cqc_ratings": "CQC Latest ratings (cqc_ratings/<YYYY-MM-DD>/*.ods or .xlsx, streamed): NHS trusts' Overall and "
+                   "key-question ratings with each rating's publication date.",
+    "fft": "Friends and Family Test (fft/<YYYY-MM>/*.xlsm, cells only): responses and % positive per provider, "
+           "inpatient and A&E; * is suppressed.",
 }
 
 

@@ -5,6 +5,8 @@ Partitions (dynamic, one key per landed period folder, SOURCES.md section 0):
 - `staff_survey_survey_years`: `2023`, `2024`, ... (survey year)
 - `wres_reporting_years`: `2024`, ... (reporting year of the 31 March snapshot)
 - `board_as_at_dates`: `2024-03-31`, ... (as-at quarter end)
+- `sickness_absence_months`, `fft_months`: `2024-06`, ... (data month)
+- `cqc_ratings_release_dates`: `2026-09-01`, ... (release date of the Latest ratings file)
 
 Why job partitions and not partitioned assets (measured on Dagster 1.13.27): a job cannot hold assets with
 different partitions definitions (`define_asset_job` refuses: "Selected assets must have the same partitions
@@ -34,6 +36,9 @@ PERIODS = {
     "staff_survey": ("survey year, e.g. 2024", "staff_survey_survey_years"),
     "wres": ("reporting year, e.g. 2024", "wres_reporting_years"),
     "board": ("as-at quarter end, e.g. 2024-03-31", "board_as_at_dates"),
+    "sickness_absence": ("data month, e.g. 2024-06", "sickness_absence_months"),
+    "cqc_ratings": ("release date, e.g. 2026-09-01", "cqc_ratings_release_dates"),
+    "fft": ("data month, e.g. 2024-06", "fft_months"),
 }
 PARTITIONS = {source: dg.DynamicPartitionsDefinition(name=name) for source, (_, name) in PERIODS.items()}
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -109,9 +114,8 @@ build_and_publish = dg.define_asset_job(
     selection=(dg.AssetSelection.assets(dbt_models, published_warehouse)
                | dg.AssetSelection.checks(*raw_checks, *mart_checks)),
     description="Build the dbt models, run every quality gate (raw tables included) and, when all blocking "
-                "gates pass, publish: the step after partitioned ingest runs (ingest_staff_survey_by_period, "
-                "ingest_wres_by_period, ingest_board_by_period). Ingests nothing. One at a time with national "
-                "refreshes.",
+                "gates pass, publish: the step after partitioned ingest runs (ingest_<source>_by_period for "
+                f"{', '.join(PERIODS)}). Ingests nothing. One at a time with national refreshes.",
     tags={REFRESH_TAG: "build_and_publish"},
     executor_def=dg.in_process_executor,
 )

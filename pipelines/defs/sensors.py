@@ -156,7 +156,7 @@ def evaluate_landing(cursor: str | None, landing: Path, now: float | None = None
                 "(compared by SHA-256; an unchanged folder starts nothing). Files still being written "
                 f"(modified in the last {SETTLE_SECONDS}s) are waited for; a misplaced file starts nothing "
                 "and the tick says which file. Adds each landed period as a partition key of its source's "
-                "ingest job (ingest_staff_survey_by_period, ingest_wres_by_period, ingest_board_by_period).",
+                "ingest job (ingest_<source>_by_period, e.g. ingest_staff_survey_by_period).",
 )
 def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     outcome, cursor = evaluate_landing(context.cursor, settings.landing_dir())

@@ -1,4 +1,4 @@
-"""The Great Expectations side of the gate: one ephemeral context per process, and our one custom expectation.
+"""The Great Expectations side of the gate: one ephemeral context per process, and our custom expectations.
 
 GX is imported here and nowhere else, lazily: `import great_expectations` takes about 3 s, so importing
 `pipelines.quality` (e.g. when Dagster loads the code location) stays cheap until a suite actually runs.
@@ -161,3 +161,54 @@ def _register_custom_expectations() -> None:
 
     # Defining the class registers it with GX (by its snake-case name); nothing else needs a reference.
     del ExpectTableColumnsToNotContain
+    _register_rate_expectation()
+
+
+def _register_rate_expectation() -> None:
+    """`expect_multicolumn_rate_to_match_counts`: a published rate agrees with the counts it is made of.
+
+    kwargs: `column_list` (every column read), `rate_column`, `numerator_columns` and `denominator_columns`
+    (each summed across the row), `scale` (100 for a percentage) and `tolerance` (absolute, in the rate's
+    unit). Rows with a missing value are skipped (suppressed rows), and so are rows whose denominator is 0.
+    """
+    from typing import ClassVar
+
+    from great_expectations.compatibility import pydantic
+    from great_expectations.execution_engine import PandasExecutionEngine
+    from great_expectations.expectations.expectation import MulticolumnMapExpectation
+    from great_expectations.expectations.metrics.map_metric_provider import MulticolumnMapMetricProvider
+    from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (
+        multicolumn_condition_partial,
+    )
+
+    class MulticolumnRateMatchesCounts(MulticolumnMapMetricProvider):
+        condition_metric_name = "multicolumn_values.rate_matches_counts"
+        condition_domain_keys = ("batch_id", "table", "column_list", "row_condition", "condition_parser",
+                                 "ignore_row_if")
+        condition_value_keys = ("rate_column", "numerator_columns", "denominator_columns", "scale", "tolerance")
+
+        @multicolumn_condition_partial(engine=PandasExecutionEngine)
+        def _pandas(cls, column_list, **kwargs):
+            rate = column_list[kwargs["rate_column"]].astype(float)
+            numerator = column_list[list(kwargs["numerator_columns"])].astype(float).sum(axis=1)
+            denominator = column_list[list(kwargs["denominator_columns"])].astype(float).sum(axis=1)
+            expected = kwargs["scale"] * numerator / denominator.where(denominator != 0)
+            # A hair over the tolerance absorbs floating-point error in the comparison itself.
+            return (denominator == 0) | ((rate - expected).abs() <= kwargs["tolerance"] + 1e-9)
+
+    class ExpectMulticolumnRateToMatchCounts(MulticolumnMapExpectation):
+        """Expect rate_column = scale x sum(numerator_columns) / sum(denominator_columns), within tolerance."""
+
+        rate_column: str
+        numerator_columns: list[str]
+        denominator_columns: list[str]
+        scale: float = 100.0
+        tolerance: float = pydantic.Field(0.01, description="Largest allowed absolute difference.")
+        ignore_row_if: str = "any_value_is_missing"
+
+        map_metric = "multicolumn_values.rate_matches_counts"
+        success_keys = ("mostly", "rate_column", "numerator_columns", "denominator_columns", "scale", "tolerance")
+        args_keys = ("column_list",)
+        library_metadata: ClassVar[dict] = {"maturity": "experimental", "tags": ["wellled"], "contributors": []}
+
+    del MulticolumnRateMatchesCounts, ExpectMulticolumnRateToMatchCounts

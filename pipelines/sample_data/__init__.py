@@ -30,6 +30,11 @@ It writes (paths relative to `out`, section numbers of SOURCES.md):
   (= survey year + 1), indicators 1-4 and 9 (see `wres`).
 - `board/<YYYY-MM-DD>/BOARD_<org_code>_<YYYY-MM-DD>.csv` (4): one per English trust in etr.csv per quarter end,
   31 March of the first survey year to 31 March of the last reporting year (see `board`).
+- Outcome sources, January of the first survey year to December of the last (docs/sources.md):
+  `sickness_absence/<YYYY-MM>/*.csv` (the legacy long series up to March 2022, then the monthly layouts,
+  with a small body suppressed in some months; see `sickness_absence`), `cqc_ratings/<YYYY-09-01>/*.ods`
+  (CQC Latest ratings, one release a year; see `cqc_ratings`) and `fft/<YYYY-MM>/*.xlsm` (Friends and Family
+  Test, inpatient and A&E, the last two survey years only; see `fft`).
 
 What is synthetic: everything. Organisation names are invented place names, codes follow ODS patterns
 but are random, and all values are simulated. What is realistic: formats, code patterns, question texts
@@ -51,12 +56,12 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import benchmark, board, national, ods, orgs, staff_survey, wres
+from . import benchmark, board, cqc_ratings, fft, national, ods, orgs, sickness_absence, staff_survey, wres
 
 __all__ = ["generate"]
 
 MARKER = ".wellled-sample.json"  # at the landing root, where no source looks
-LANDING_FOLDERS = ("ods", "staff_survey", "wres", "board", "respondents")
+LANDING_FOLDERS = ("ods", "staff_survey", "wres", "board", "respondents", "sickness_absence", "cqc_ratings", "fft")
 # The files this generator writes: a previous sample's files are removed before a new one is written.
 OWN_FILES = (
     re.compile(r"ods/etr\.csv"),
@@ -64,6 +69,9 @@ OWN_FILES = (
     re.compile(r"wres/\d{4}/WRES_[0-9A-Z]+_\d{4}\.csv"),
     re.compile(r"board/\d{4}-\d{2}-\d{2}/BOARD_[0-9A-Z]+_\d{4}-\d{2}-\d{2}\.csv"),
     re.compile(r"respondents/\d{4}/NSS\d{2}_respondents\.(parquet|csv)"),
+    re.compile(r"sickness_absence/\d{4}-\d{2}/(ESR_ABSENCE_CSV_NHSE|NHS_Sickness_Absence_Rates_\w+_Organisation)\.csv"),
+    re.compile(r"cqc_ratings/\d{4}-\d{2}-\d{2}/01_\w+_\d{4}_Latest_ratings\.ods"),
+    re.compile(r"fft/\d{4}-\d{2}/friends-and-family-test-(inpatient|ae)-data-[a-z]+-\d{4}\.xlsm"),
 )
 
 
@@ -122,6 +130,9 @@ def generate(out: Path, *, trusts: int = 210, years: Sequence[int] = (2021, 2022
     say(f"wres: {counts['wres']} returns")
     counts["board"] = board.write(out, registers)
     say(f"board: {counts['board']} registers")
+    for name, module in (("sickness_absence", sickness_absence), ("cqc_ratings", cqc_ratings), ("fft", fft)):
+        counts[name] = module.write(out, universe)
+        say(f"{name}: {counts[name]} files")
     marker = {"generator": "wellled sample", "trusts": trusts, "years": list(years), "seed": seed, "files": counts}
     (out / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
     return counts

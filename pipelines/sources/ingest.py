@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import board, ods, schemas, staff_survey, wres
+from . import board, cqc_ratings, fft, ods, schemas, sickness_absence, staff_survey, wres
 from .landing import LandedFile, SourceError, discover, refuse_duplicate_keys
 
-_CSV_PARSERS: dict[str, Callable[[LandedFile, dict], list[tuple]]] = {
+# Sources whose files each fill one raw table: parse(file, keyed) -> that table's rows.
+_TABLE_PARSERS: dict[str, Callable[[LandedFile, dict], list[tuple]]] = {
     "ods": ods.parse, "wres": wres.parse, "board": board.parse,
+    "sickness_absence": sickness_absence.parse, "cqc_ratings": cqc_ratings.parse, "fft": fft.parse,
 }
 
 # Sources whose contract lets a landed file hold no rows (none yet): elsewhere an empty file is refused, not
@@ -70,7 +72,7 @@ def _parse(file: LandedFile, keyed: dict) -> tuple[str, dict[str, list[tuple]]]:
                               f"the {parsed.year} {parsed.kind.replace('_', ' ')}")
         return parsed.kind, parsed.tables
     table = schemas.SOURCE_TABLES[file.source][0]
-    return table, {table: _CSV_PARSERS[file.source](file, keyed)}
+    return table, {table: _TABLE_PARSERS[file.source](file, keyed)}
 
 
 def _empty(table: str) -> pd.DataFrame:

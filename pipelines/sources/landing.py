@@ -1,7 +1,8 @@
 """The landing folder: finding each source's files, their period keys, hashes and readable errors.
 
 Layout: `ods/etr.csv`, `staff_survey/<YYYY>/*.xlsx`, `wres/<YYYY>/*.csv`, `board/<YYYY-MM-DD>/*.csv`,
-`respondents/<YYYY>/*.parquet|csv`. A file in the wrong place is refused with an error naming it. Nothing
+`respondents/<YYYY>/*.parquet|csv`; the outcome sources
+`sickness_absence/<YYYY-MM>/*.csv`, `cqc_ratings/<YYYY-MM-DD>/*.ods|xlsx` and `fft/<YYYY-MM>/*.xlsm|xlsx`. A file in the wrong place is refused with an error naming it. Nothing
 outside the landing folder is read: a symbolic link (to a file or a folder) is never followed, and is reported
 as skipped (docs/hostile_input.md).
 """
@@ -51,9 +52,13 @@ _PERIOD_PATTERNS = {
     "wres": (re.compile(r"[0-9]{4}", re.ASCII), "a reporting year such as 2024"),
     "board": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII), "an as-at quarter end such as 2024-03-31"),
     "respondents": (re.compile(r"[0-9]{4}", re.ASCII), "a survey year such as 2024"),
+    "sickness_absence": (re.compile(r"[0-9]{4}-[0-9]{2}", re.ASCII), "a data month such as 2024-06"),
+    "cqc_ratings": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII), "a release date such as 2026-09-01"),
+    "fft": (re.compile(r"[0-9]{4}-[0-9]{2}", re.ASCII), "a data month such as 2024-06"),
 }
 _SUFFIXES = {"ods": (".csv",), "staff_survey": (".xlsx",), "wres": (".csv",), "board": (".csv",),
-             "respondents": (".parquet", ".csv")}
+             "respondents": (".parquet", ".csv"), "sickness_absence": (".csv",), "cqc_ratings": (".ods", ".xlsx"),
+             "fft": (".xlsm", ".xlsx")}
 # No source wellled reads has a period before this year (the raw gates' plausible range starts there too).
 FIRST_YEAR = 2010
 # Board registers describe a board as at a quarter end (month, day).
@@ -62,19 +67,22 @@ QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 
 def period_problem(source: str, key: str, today: dt.date | None = None) -> str | None:
     """Why `key` cannot be a period of `source` (None when it can): not ASCII, not the exact form, a year
-    outside FIRST_YEAR..next year, not a real date, or (board) not a quarter end."""
+    outside FIRST_YEAR..next year, not a real date or month, or (board) not a quarter end."""
     pattern, example = _PERIOD_PATTERNS[source]
     if not key.isascii() or not pattern.fullmatch(key):
         return f"'{shown(key, 20)}' is not a {source} period: a period is {example}."
     last = (today or dt.date.today()).year + 1
     if not FIRST_YEAR <= int(key[:4]) <= last:
         return f"'{key}' is not a plausible {source} period: the year must be {FIRST_YEAR} to {last}."
-    if source == "board":
+    if len(key) == 7:
+        if not 1 <= int(key[5:7]) <= 12:
+            return f"'{key}' is not a real month: name the folder YYYY-MM (the data month)."
+    elif len(key) == 10:
         try:
             date = dt.date.fromisoformat(key)
         except ValueError:
             return f"'{key}' is not a real date: name the folder YYYY-MM-DD."
-        if (date.month, date.day) not in QUARTER_ENDS:
+        if source == "board" and (date.month, date.day) not in QUARTER_ENDS:
             return (f"'{key}' is not a quarter end: a board register describes the board as at 31 March, 30 June, "
                     "30 September or 31 December.")
     return None
@@ -157,7 +165,20 @@ def _landed(landing: Path, source: str, period: str | None, path: Path) -> Lande
     return LandedFile(source, period, path, path.relative_to(landing).as_posix(), sha256_file(path))
 
 
-def check_xlsx_container(file: LandedFile) -> None:
+def _check_date(rel: Path, text: str) -> None:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise SourceError(rel, f"folder '{text}' is not a real date.", hint="Name the folder YYYY-MM-DD.") from None
+
+
+def _check_month(rel: Path, text: str) -> None:
+    if not 1 <= int(text[5:7]) <= 12:
+        raise SourceError(rel, f"folder '{text}' is not a real month.",
+                          hint="Name the folder YYYY-MM (the data month).")
+
+
+def check_xlsx_container(file: LandedFile, max_bytes: int = MAX_XLSX_UNCOMPRESSED_BYTES) -> None:
     """Refuse a file that is not an XLSX (zip) or that would decompress to an implausible size."""
     try:
         with zipfile.ZipFile(file.path) as archive:
@@ -165,9 +186,9 @@ def check_xlsx_container(file: LandedFile) -> None:
     except zipfile.BadZipFile:
         raise SourceError(file.relpath, "is not a readable XLSX workbook (not a zip container; truncated or "
                                         "another format).", hint="Download it again from the publisher.") from None
-    if size > MAX_XLSX_UNCOMPRESSED_BYTES:
+    if size > max_bytes:
         raise SourceError(file.relpath, f"decompresses to {size / 1e6:.0f} MB, over the "
-                                        f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1e6:.0f} MB limit for an official workbook.",
+                                        f"{max_bytes / 1e6:.0f} MB limit for an official workbook.",
                           hint="Check the file is the published one.")
 
 

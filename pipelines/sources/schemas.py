@@ -125,9 +125,67 @@ RAW_TABLES: dict[str, tuple[Column, ...]] = {
         Column("start_date", "DATE", "Start in this post."),
         Column("end_date", "DATE", "Planned end after the as-at date, or null."),
     ),
+    "sickness_absence_rates": (
+        Column("month", "DATE", "Data month (first day); the file's DATE (last day of the month) or legacy 2014-APR."),
+        Column("org_code", "VARCHAR", "Organisation code as published (ODS: 3 characters for most, 5 for some)."),
+        Column("org_name", "VARCHAR", "Organisation name as published."),
+        Column("org_type", "VARCHAR", "Organisation type as published (e.g. 'Acute', 'Integrated Care Board')."),
+        Column("region_code", "VARCHAR", "The file's region code: NHS England region (current layout) or Health "
+                                         "Education England region (legacy series)."),
+        Column("region_name", "VARCHAR", "The file's region name (as region_code)."),
+        Column("ics_code", "VARCHAR", "Integrated care system code; null in layouts without ICS columns."),
+        Column("ics_name", "VARCHAR", "Integrated care system name; null in layouts without ICS columns."),
+        Column("fte_days_lost", "DOUBLE", "Full-time-equivalent days lost to sickness absence; null when suppressed."),
+        Column("fte_days_available", "DOUBLE", "Full-time-equivalent days available; null when suppressed."),
+        Column("rate_pct", "DOUBLE", "Sickness absence rate as published, percent 0-100; null when suppressed."),
+        Column("is_suppressed", "BOOLEAN", "True where all three measures are blank (the publisher suppresses "
+                                           "organisations with 330 FTE days available or fewer)."),
+        Column("layout", "VARCHAR", "Layout recognised: monthly (with ICS columns), monthly_no_ics or legacy "
+                                    "(the 2009-2022 long series)."),
+    ),
+    "cqc_ratings": (
+        Column("release_date", "DATE", "Release date of the Latest ratings file (its landing folder)."),
+        Column("provider_id", "VARCHAR", "CQC Provider ID; for NHS trusts the 3-character ODS trust code."),
+        Column("provider_ods_code", "VARCHAR", "Provider ODS Code as published; null where blank or absent."),
+        Column("provider_name", "VARCHAR", "Provider name as published."),
+        Column("provider_type", "VARCHAR", "Provider Type: 'NHS Healthcare Organisation' for every kept row."),
+        Column("primary_inspection_category", "VARCHAR", "Provider Primary Inspection Category as published."),
+        Column("provider_nhs_region", "VARCHAR", "Provider NHS Region as published."),
+        Column("service_population_group", "VARCHAR", "Service / Population Group: 'Overall' for every kept row "
+                                                      "(the trust-level ratings)."),
+        Column("domain", "VARCHAR", "Key question: Overall, Safe, Effective, Caring, Responsive or Well-led."),
+        Column("rating", "VARCHAR", "Latest Rating as published (Outstanding, Good, Requires improvement, "
+                                    "Inadequate, Insufficient evidence to rate, Not Rated)."),
+        Column("rating_publication_date", "DATE", "Publication Date of the rating (ratings are often years old)."),
+        Column("report_type", "VARCHAR", "Report Type as published (e.g. 'Provider')."),
+        Column("is_inherited", "BOOLEAN", "Inherited Rating (Y/N): true when carried over from a predecessor; "
+                                          "null where blank."),
+        Column("_sheet", "VARCHAR", "Sheet the row came from."),
+    ),
+    "fft_responses": (
+        Column("month", "DATE", "Data month (first day), from the landing folder."),
+        Column("setting", "VARCHAR", "inpatient or ae (accident and emergency), recognised from the workbook."),
+        Column("org_code", "VARCHAR", "Trust Code as published: NHS trusts and independent-sector providers."),
+        Column("org_name", "VARCHAR", "Trust Name as published."),
+        Column("icb_code", "VARCHAR", "ICB Code as published."),
+        Column("total_responses", "BIGINT", "Total Responses; null when shown as * (suppressed) or -."),
+        Column("total_eligible", "BIGINT", "Total Eligible; null when shown as * or - or blank."),
+        Column("pct_positive", "DOUBLE", "Percentage Positive, 0-100 (the file's 0-1 fraction x 100); null at * or -."),
+        Column("pct_negative", "DOUBLE", "Percentage Negative, 0-100; null when * or -."),
+        Column("very_good", "BIGINT", "Responses 'Very Good'; null when suppressed."),
+        Column("good", "BIGINT", "Responses 'Good'; null when suppressed."),
+        Column("neither_good_nor_poor", "BIGINT", "Responses 'Neither Good nor Poor'; null when suppressed."),
+        Column("poor", "BIGINT", "Responses 'Poor'; null when suppressed."),
+        Column("very_poor", "BIGINT", "Responses 'Very Poor'; null when suppressed."),
+        Column("dont_know", "BIGINT", "Responses 'Don't Know'; null when suppressed."),
+        Column("is_suppressed", "BOOLEAN", "True where the row shows * (fewer than 5 responses, or suppressed so "
+                                           "that another cell cannot be worked out)."),
+        Column("_sheet", "VARCHAR", "Sheet the value came from."),
+    ),
     # One row per landing file seen by a refresh: the source of the manifest's file hashes.
     "landing_files": (
-        Column("source", "VARCHAR", "Source name: ods, staff_survey, wres or board."),
+        Column("source", "VARCHAR", "Source name: ods, staff_survey, wres, board, sickness_absence, cqc_ratings, "
+                                    "fft."),
         Column("period", "VARCHAR", "Period key from the path (year or as-at date); null for reference data."),
         Column("file_kind", "VARCHAR", "What the file was recognised as (e.g. organisational_results)."),
         Column("path", "VARCHAR", "File path relative to the landing folder."),
@@ -175,6 +233,9 @@ SOURCE_TABLES: dict[str, tuple[str, ...]] = {
                      "staff_survey_wres", "staff_survey_national"),
     "wres": ("wres_returns",),
     "board": ("board_registers",),
+    "sickness_absence": ("sickness_absence_rates",),
+    "cqc_ratings": ("cqc_ratings",),
+    "fft": ("fft_responses",),
 }
 
 # Protected characteristics of named people: never shown in previews, samples or check metadata.

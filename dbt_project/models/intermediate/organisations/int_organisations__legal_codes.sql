@@ -1,5 +1,5 @@
 {#
-    Every organisation code any source uses, with the legal (ODS) trust it belongs to.
+    Every organisation code any source uses (the outcome sources too), with the legal (ODS) trust it belongs to.
     A survey reporting unit with a code of 4+ characters whose first 3 characters are an ODS trust code,
     and which is not itself in ODS, is a split unit of that trust (R1F1, R1F2 -> R1F).
 #}
@@ -42,6 +42,12 @@ board_registers as (
 
 ),
 
+outcome_sources as (
+
+    select org_code from {{ ref('int_outcomes__organisation_codes') }}
+
+),
+
 all_codes as (
 
     select org_code, 1 as from_ods, 0 as from_survey, 0 as from_wres, 0 as from_board from ods_trusts
@@ -55,6 +61,8 @@ all_codes as (
     select org_code, 0, 0, 1, 0 from wres_returns
     union all
     select org_code, 0, 0, 0, 1 from board_registers
+    union all
+    select org_code, 0, 0, 0, 0 from outcome_sources
 
 ),
 

@@ -2,7 +2,8 @@
     Every published indicator value in one long table, keyed (org_code, period, indicator_code), with
     merger-aware history: a predecessor's rows (seed org_successors, followed up to two mergers deep) are
     carried to its current successor code and flagged is_merger_history. Periods: staff survey = survey_year,
-    WRES = reporting_year, board = year of the latest as-at date of the year (one register per trust and year).
+    WRES = reporting_year, board = year of the latest as-at date of the year (one register per trust and year),
+    outcome sources = calendar year (int_outcomes__indicator_values).
     Where the successor has its own row for a period it wins; otherwise the predecessors' rows are combined:
     one predecessor is carried as is; several are pooled, base-weighted (sum(value * base_n) / sum(base_n)),
     when every one has a base, else the value is null (e.g. relative likelihoods, board measures).
@@ -47,6 +48,13 @@ board as (
 successors as (
 
     select * from {{ ref('org_successors') }}
+
+),
+
+outcomes as (
+
+    -- Sickness absence, CQC ratings and Friends and Family Test, already yearly (see that model).
+    select * from {{ ref('int_outcomes__indicator_values') }}
 
 ),
 
@@ -168,6 +176,23 @@ source_values as (
     from board_latest
     where recency_rank = 1
     {%- endfor %}
+
+    union all
+
+    select
+        org_code,
+        period,
+        indicator_code,
+        source_table,
+        source_as_at_date,
+        value,
+        base_n,
+        ci_lower,
+        ci_upper,
+        is_suppressed,
+        is_comparable_with_prior
+
+    from outcomes
 
 ),
 

@@ -24,6 +24,12 @@ nhs_regions as (
 
 ),
 
+outcome_organisations as (
+
+    select * from {{ ref('int_outcomes__organisation_codes') }}
+
+),
+
 survey_years_ranked as (
 
     select
@@ -97,7 +103,8 @@ final as (
 
     select
         with_legal_trust.org_code,
-        coalesce(with_legal_trust.ods_org_name, with_legal_trust.survey_org_name) as org_name,
+        coalesce(with_legal_trust.ods_org_name, with_legal_trust.survey_org_name,
+                 outcome_organisations.outcome_org_name) as org_name,
         with_legal_trust.survey_org_name,
         case
             when with_legal_trust.in_ods then 'trust'
@@ -129,6 +136,8 @@ final as (
     from with_legal_trust
     left join nhs_regions
         on nhs_regions.region_code = with_legal_trust.region_code
+    left join outcome_organisations
+        on outcome_organisations.org_code = with_legal_trust.org_code
 
 )
 

@@ -23,6 +23,8 @@
       gender_parity      women on the voting board: parity (fct_board_composition.is_gender_parity, floor or
                          ceil of n/2 women) = as_expected; fewer women = worse; a majority of women = as_expected,
                          said in assessment_basis.
+      target_rating      CQC ratings (ordinal 1-4) against Good or better (3): below = worse, else as_expected. A
+                         rating is CQC's judgement of the trust, not an estimate: no interval, no chance flag.
       not_assessed       descriptive indicators: no flag.
 
     Comparator: the benchmarking group the organisation had in the period (its staff survey year of the
@@ -403,6 +405,10 @@ assessed as (
                     then case when direction_of_good = 'lower' then 'better' else 'worse' end
                 else 'as_expected'
             end
+            when assessment_method = 'target_rating' then case
+                when value < target_lower then 'worse'
+                else 'as_expected'
+            end
             when assessment_method = 'gender_parity' then case
                 when is_target_met is null then 'not_assessed'
                 when is_target_met then 'as_expected'
@@ -457,6 +463,9 @@ explained as (
             when assessment_method = 'target_parity' and (ci_lower is null or ci_upper is null)
                 then 'no interval to test parity'
             when assessment_method = 'target_parity' then '95% interval of the gap against 0'
+            when assessment_method = 'target_rating' and assessment = 'worse'
+                then 'CQC rating below Good (the standard every trust can meet)'
+            when assessment_method = 'target_rating' then 'CQC rating Good or Outstanding'
             when assessment_method = 'gender_parity' and is_target_met
                 then 'parity: women are floor(n/2) or ceil(n/2) of the voting members of known gender'
             when assessment_method = 'gender_parity' and assessment = 'worse'
