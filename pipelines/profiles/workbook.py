@@ -1,0 +1,34 @@
+"""A trust's workbook: one sheet per published table holding its rows, and a README sheet of definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .published import Publication
+from .xlsx import write_workbook
+
+README_NOTE = ("Every sheet holds this organisation's rows of one published wellled table, exactly as published "
+               "(benchmark tables: England's, its region's and its benchmarking group's rows; dim_indicator: the "
+               "indicators those rows name; publication_manifest: the publication's sources, tables and gates and "
+               "this organisation's landed files). Values withheld to protect people (survey results from fewer "
+               "than 10 responses, board percentages for groups of fewer than 5) are empty cells, as in the "
+               "warehouse.")
+
+
+def readme(publication: Publication, org_code: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Definitions: what the workbook is, then each sheet's table description and each column's."""
+    rows = [("organisation", "", org_code), ("publication version", "", publication.version),
+            ("run", "", publication.run_id), ("published (UTC)", "", publication.published_at),
+            ("about this workbook", "", README_NOTE)]
+    for name, frame in tables.items():
+        rows.append((name, "", publication.table_docs.get(name, "") + f" ({len(frame)} rows here)"))
+        docs = publication.column_docs.get(name, {})
+        rows += [(name, column, docs.get(column, "")) for column in frame.columns]
+    return pd.DataFrame(rows, columns=["sheet", "column", "definition"])
+
+
+def trust_workbook(publication: Publication, org_code: str, tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    write_workbook(path, {"README": readme(publication, org_code, tables), **tables})
+    return path
