@@ -11,6 +11,10 @@
     wellled publish --rollback make the previous publication current again
     wellled publish --list     list kept publications
     wellled docs [--out DIR]   write the dbt docs and GX Data Docs into one folder
+    wellled profiles [--out DIR]
+                               build the trust profile site of the current publication
+    wellled trust CODE [--xlsx FILE]
+                               a trust's headline figures, flags and sources; its rows as a workbook
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--list", action="store_true", help="list kept publications")
     docs = commands.add_parser("docs", help="write the dbt docs and the GX Data Docs into one folder")
     docs.add_argument("--out", type=Path, default=None, help="folder (default: <warehouse>/docs)")
+    _profile_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "sample":
@@ -63,7 +68,23 @@ def main(argv: list[str] | None = None) -> int:
         return status or refresh()
     if args.command == "docs":
         return _docs(args.out)
+    if args.command in ("profiles", "trust"):
+        from .profiles import terminal
+
+        if args.command == "profiles":
+            return terminal.profiles_command(args.out)
+        return terminal.trust_command(args.code, args.xlsx)
     return _publish_command(args)
+
+
+def _profile_commands(commands) -> None:
+    profiles = commands.add_parser("profiles", help="build the trust profile site from the current publication")
+    profiles.add_argument("--out", type=Path, default=None,
+                          help="folder (default: <warehouse>/published/profiles, swapped atomically)")
+    trust = commands.add_parser("trust", help="a trust's headline figures, flags and their sources")
+    trust.add_argument("code", help="ODS code of the organisation, e.g. RXX")
+    trust.add_argument("--xlsx", type=Path, default=None,
+                       help="also write a workbook of all its rows (one sheet per table, a README sheet)")
 
 
 def _docs(out: Path | None) -> int:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import settings, warehouse
 from .faults import pause_point
+from .profiles import swap as profile_swap
 
 MANIFEST_TABLE = "publication_manifest"
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
@@ -183,6 +184,7 @@ def rollback(published: Path) -> str:
                                  f"kept: {', '.join(versions) or 'none'}).")
     previous = versions[versions.index(current) - 1]
     _make_current(published, versions_dir(published) / f"wellled_{previous}.duckdb", previous)
+    profile_swap.point_to(published, previous)  # its profile site, when one was built, follows
     return previous
 
 

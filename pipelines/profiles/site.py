@@ -260,3 +260,25 @@ def _measure_names(publication: Publication) -> dict[str, tuple[str, int]]:
     return {r.measure_code: (r.measure_name, i) for i, r in enumerate(heads.itertuples())}
 
 
+
+
+def publish_site(out: Path | None = None, *, orgs: list[str] | None = None) -> BuildResult:
+    """Build the site of the current publication: into `<warehouse>/published/profiles` (versioned, swapped
+    atomically, pruned with the publication's versions), or into the folder `out`."""
+    from .. import publish, settings
+    from . import swap
+    from .published import load_current
+
+    publication = load_current()
+    if out is not None:
+        staged = out.with_name(f".{out.name}.partial")
+        shutil.rmtree(staged, ignore_errors=True)
+        result = build_site(publication, staged, orgs=orgs)
+        swap.replace_folder(out, staged)
+        return BuildResult(out, result.version, result.pages)
+    published = settings.published_dir()
+    staged = swap.staging_folder(published, publication.version)
+    result = build_site(publication, staged, orgs=orgs)
+    link = swap.make_current(published, staged, publication.version)
+    swap.prune(published, publish.published_state().kept)
+    return BuildResult(link, result.version, result.pages)
