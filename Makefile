@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MANIFEST := dbt_project/target/manifest.json
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
-.PHONY: install demo test ui bench lint clean
+.PHONY: install demo test ui bench lint clean browser
 
 install: $(STAMP) $(MANIFEST)
 
@@ -27,7 +27,13 @@ $(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o
 demo: install
 	$(BIN)/wellled demo
 
-test: install
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot run here).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "Chromium is missing and could not be installed: the browser tests will fail (install 'chromium')."
+
+test: install browser
 	$(BIN)/ruff check pipelines tests bench
 	$(BIN)/python -m pytest -q --durations=15
 
