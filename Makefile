@@ -39,8 +39,9 @@ test: install browser
 
 # Respondent-level data at national scale against the floor and pandas, the demo refresh, definitions load
 # (docs/respondent_format.md). Several minutes on 2 cores; BENCH_ARGS e.g. --skip-backfill.
-bench: install
+bench: install browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/profiles.py
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
