@@ -108,7 +108,10 @@ class PageBuilder:
         self.well_led = wl
         self._peers = (wl[wl["value"].notna()].groupby(["indicator_code", "period", "comparator_code"], sort=False)
                        .indices if {"indicator_code", "period", "comparator_code", "value"} <= set(wl.columns) else {})
-        self._peer_frame = wl[wl["value"].notna()] if "value" in wl.columns else wl
+        peer_frame = wl[wl["value"].notna()] if "value" in wl.columns else wl
+        self._peer_arrays = tuple(peer_frame[c].to_numpy(dtype=t, na_value=None if t is object else np.nan)
+                                  for c, t in (("org_code", object), ("base_n", "float64"), ("value", "float64"))
+                                  ) if {"org_code", "base_n", "value"} <= set(wl.columns) else None
         self.ss_bench = pub.table("fct_staff_survey_benchmarks")
         self.board_bench = pub.table("fct_board_benchmarks")
 
@@ -184,7 +187,7 @@ class PageBuilder:
         mine = self.rows.table("fct_well_led_indicators", org)
         needed = {"indicator_code", "period", "value", "base_n", "funnel_target", "overdispersion_phi",
                   "comparator_code"}
-        if mine.empty or not needed <= set(mine.columns):
+        if mine.empty or not needed <= set(mine.columns) or self._peer_arrays is None:
             return None
         candidates = mine[mine["indicator_code"].isin(KEY_QUESTIONS) & mine["value"].notna()
                           & mine["funnel_target"].notna()]
@@ -206,13 +209,15 @@ class PageBuilder:
 
     def _funnel(self, org: str, row: pd.Series) -> Figure:
         code, period, comparator = row["indicator_code"], row["period"], row["comparator_code"]
-        peers = self._peer_frame.take(self._peers.get((code, period, comparator), np.array([], dtype=int)))
-        peers = peers[peers["org_code"] != org]
+        selected = self._peers.get((code, period, comparator), np.array([], dtype=int))
+        codes, base_n, values = self._peer_arrays
+        keep = selected[codes[selected] != org]
+        peers = pd.DataFrame({"org_code": codes[keep], "base_n": base_n[keep], "value": values[keep]})
         target, phi = float(row["funnel_target"]) / 100, float(row["overdispersion_phi"])
         ns = pd.concat([peers["base_n"], pd.Series([row["base_n"]])]).dropna()
         grid = np.geomspace(max(10, ns.min() * 0.8), ns.max() * 1.15, 40) if len(ns) else np.array([])
-        data: list[dict] = [{"kind": "peer", "label": p.org_code, "n": _clean(p.base_n), "value": _clean(p.value)}
-                            for p in peers.itertuples()]
+        data: list[dict] = [{"kind": "peer", "label": c, "n": _clean(n), "value": _clean(v)} for c, n, v in
+                            zip(peers["org_code"], peers["base_n"], peers["value"], strict=True)]
         for level, z in (("95%", 1.959964), ("99.8%", 3.090232)):
             for side, sign in (("lower", -1), ("upper", 1)):
                 for n in grid:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import charts
 from .headlines import headlines
-from .published import Publication
+from .published import MANIFEST, Publication
 from .rows import TrustRows
 from .sections import PageBuilder, number
 from .workbook import trust_workbook
@@ -119,6 +119,7 @@ def trust_context(builder: PageBuilder, code: str, out: Path) -> dict:
     rows = builder.rows
     org = rows.organisations.loc[code] if code in rows.organisations.index else pd.Series({"org_code": code})
     name = _title(org.get("org_name")) or code
+    positions = rows.positions(code)
     sections, shown = builder.sections(code)
     for section in sections:
         _with_json(section.figures)
@@ -130,8 +131,8 @@ def trust_context(builder: PageBuilder, code: str, out: Path) -> dict:
         org.get("region_name"), org.get("ics_name") and f"ICS: {org.get('ics_name')}",
         org.get("is_open") is False and "closed") if isinstance(v, str) and v)
     return {"title": f"{name} ({code})", "org": {"org_code": code, "name": name, "facts": facts}, "tiles": tiles,
-            "sections": sections, "methods": _methods(builder, shown), "provenance": _provenance(rows, code),
-            "downloads": write_downloads(rows, code, out)}
+            "sections": sections, "methods": _methods(builder, shown), "provenance": _provenance(rows, positions),
+            "downloads": write_downloads(rows, code, positions, out)}
 
 
 def _indicator_names(builder: PageBuilder) -> dict[str, str]:
@@ -155,8 +156,8 @@ def _methods(builder: PageBuilder, shown: set[str]) -> list[dict]:
     return out
 
 
-def _provenance(rows: TrustRows, code: str) -> dict:
-    manifest = rows.manifest(code)
+def _provenance(rows: TrustRows, positions: dict) -> dict:
+    manifest = rows.publication.table(MANIFEST).take(positions.get(MANIFEST, []))
     if "item_kind" not in manifest.columns:
         return {"gates": "", "sources": [], "files": []}
     sources = manifest[manifest["item_kind"] == "source"]
@@ -168,19 +169,19 @@ def _provenance(rows: TrustRows, code: str) -> dict:
             "files": [[r.item_name, r.status, number(r.row_count, ",.0f"), r.sha256 or ""] for r in files.itertuples()]}
 
 
-def write_downloads(rows: TrustRows, code: str, out: Path) -> dict:
+def write_downloads(rows: TrustRows, code: str, positions: dict, out: Path) -> dict:
     """The organisation's CSV per table and its workbook; returns the links the page lists."""
     folder = out / "downloads" / code
     folder.mkdir(parents=True, exist_ok=True)
-    tables = rows.all_tables(code)
     links = []
-    for name, frame in tables.items():
-        if frame.empty:
+    for name, selected in positions.items():
+        if not len(selected):
             continue
-        frame.to_csv(folder / f"{name}.csv", index=False)
-        links.append((name, f"../downloads/{code}/{name}.csv", f"{len(frame):,}"))
+        (folder / f"{name}.csv").write_text(rows.csv(name, selected), encoding="utf-8")
+        links.append((name, f"../downloads/{code}/{name}.csv", f"{len(selected):,}"))
     workbook = folder / f"{code}_wellled.xlsx"
-    trust_workbook(rows.publication, code, tables, workbook)
+    trust_workbook(rows.publication, code, {name: rows.sheet(name, selected) for name, selected in positions.items()},
+                   workbook)
     return {"xlsx": f"../downloads/{code}/{workbook.name}", "csv": links}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .published import Publication
-from .xlsx import sheet_name, write_workbook
+from .xlsx import Sheet, sheet_name, write_workbook
 
 README_NOTE = ("Every sheet holds this organisation's rows of one published wellled table, exactly as published "
                "(benchmark tables: England's, its region's and its benchmarking group's rows; dim_indicator: the "
@@ -17,20 +17,22 @@ README_NOTE = ("Every sheet holds this organisation's rows of one published well
                "warehouse.")
 
 
-def readme(publication: Publication, org_code: str, tables: dict[str, pd.DataFrame],
+def readme(publication: Publication, org_code: str, tables: dict[str, pd.DataFrame | Sheet],
            sheets: dict[str, str]) -> pd.DataFrame:
     """Definitions: what the workbook is, then each sheet's table description and each column's."""
     rows = [("", "organisation", "", org_code), ("", "publication version", "", publication.version),
             ("", "run", "", publication.run_id), ("", "published (UTC)", "", publication.published_at),
             ("", "about this workbook", "", README_NOTE)]
     for name, frame in tables.items():
-        rows.append((sheets[name], name, "", publication.table_docs.get(name, "") + f" ({len(frame)} rows here)"))
+        count = len(frame.rows) if isinstance(frame, Sheet) else len(frame)
+        rows.append((sheets[name], name, "", publication.table_docs.get(name, "") + f" ({count} rows here)"))
         docs = publication.column_docs.get(name, {})
-        rows += [(sheets[name], name, column, docs.get(column, "")) for column in frame.columns]
+        rows += [(sheets[name], name, str(column), docs.get(str(column), "")) for column in frame.columns]
     return pd.DataFrame(rows, columns=["sheet", "table", "column", "definition"])
 
 
-def trust_workbook(publication: Publication, org_code: str, tables: dict[str, pd.DataFrame], path: Path) -> Path:
+def trust_workbook(publication: Publication, org_code: str, tables: dict[str, pd.DataFrame | Sheet],
+                   path: Path) -> Path:
     """Sheet names are Excel's (31 characters at most); the README names each sheet's full table name."""
     taken = {"readme"}
     sheets = {name: sheet_name(name, taken) for name in tables}

@@ -2,21 +2,24 @@
 
 A profile build writes a workbook for every organisation (hundreds of them, thousands of rows each), and a
 general-purpose writer spends most of that time on per-cell bookkeeping. The format needs little for plain
-tables: each column is rendered to cell XML in one vectorised pass, rows are joined, the parts are zipped.
+tables: each column of a whole table is rendered to cell XML in one vectorised pass, and cells and rows carry no
+reference (they are placed in order), so each organisation's sheet is a selection of the table's row XML.
 Numbers are numeric cells, booleans boolean cells, everything else (dates included, as ISO text) inline
-strings; nulls are empty cells.
+strings; nulls and infinities are empty cells (tabular.render writes the cells).
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
+
+from .tabular import render
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -48,66 +51,33 @@ _STYLES = (  # style 1: bold, for the header row
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-_FORBIDDEN = "[\x00-\x08\x0b\x0c\x0e-\x1f]"  # control characters XML 1.0 cannot hold
 
 
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def row_xml(frame: pd.DataFrame) -> np.ndarray:
+    """Each row of the frame as sheet XML (`<row>...</row>`); compute once for a table, then select rows."""
+    return render(frame)[0]
 
 
-def _cells(series: pd.Series, refs: np.ndarray) -> np.ndarray:
-    """The XML of one column's cells (refs: each row's cell reference), in one vectorised pass."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        missing = series.isna().to_numpy()
-        truth = series.fillna(False).to_numpy(dtype=bool)
-        body = np.where(truth, '" t="b"><v>1</v></c>', '" t="b"><v>0</v></c>').astype(object)
-    elif pd.api.types.is_numeric_dtype(dtype):
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
-        missing = ~np.isfinite(values)
-        body = '"><v>' + values.astype(str).astype(object) + "</v></c>"
-    else:
-        values = series.to_numpy(dtype=object)
-        missing = pd.isna(values)
-        memo: dict = {}
-        text = np.array([memo.get(v) or memo.setdefault(v, _text(v)) if not m else "" for v, m in
-                         zip(values, missing, strict=True)], dtype=object)
-        body = '" t="inlineStr"><is><t xml:space="preserve">' + text + "</t></is></c>"
-    return np.where(missing, "", '<c r="' + refs + body)
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet's column names and its rows' XML (from row_xml, possibly a selection of a table's rows)."""
+    columns: list[str]
+    rows: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Sheet:
+        return cls([str(c) for c in frame.columns], row_xml(frame))
 
 
-def _text(value) -> str:
-    if isinstance(value, bool | np.bool_):
-        return "TRUE" if value else "FALSE"
-    if hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text[:10] if text.endswith("T00:00:00") else text
-    return escape(str(value))
-
-
-def _sheet(frame: pd.DataFrame) -> str:
-    header = "".join(f'<c r="{column_letters(i)}1" s="1" t="inlineStr"><is><t>{escape(str(c))}</t></is></c>'
-                     for i, c in enumerate(frame.columns))
-    rows = ['<row r="1">' + header + "</row>"]
-    if len(frame) and frame.shape[1]:
-        numbers = np.arange(2, len(frame) + 2).astype(str).astype(object)
-        columns = [_cells(frame.iloc[:, i], column_letters(i) + numbers) for i in range(frame.shape[1])]
-        joined = columns[0]
-        for column in columns[1:]:
-            joined = joined + column
-        rows.extend(('<row r="' + numbers + '">' + joined + "</row>").tolist())
-    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{min(60, max(10, len(str(c)) + 2))}" '
-                     'customWidth="1"/>' for i, c in enumerate(frame.columns))
+def _sheet(sheet: Sheet) -> str:
+    header = "".join(f'<c s="1" t="inlineStr"><is><t>{escape(c)}</t></is></c>' for c in sheet.columns)
+    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{min(60, max(10, len(c) + 2))}" '
+                     'customWidth="1"/>' for i, c in enumerate(sheet.columns))
     cols = f"<cols>{widths}</cols>" if widths else ""
-    data = re.sub(_FORBIDDEN, "", "".join(rows))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {_NS}>'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-            f'state="frozen"/></sheetView></sheetViews>{cols}<sheetData>{data}</sheetData></worksheet>')
+            f'state="frozen"/></sheetView></sheetViews>{cols}<sheetData><row>{header}</row>'
+            f'{"".join(sheet.rows)}</sheetData></worksheet>')
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -121,8 +91,8 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An XLSX file with one sheet per frame, in the given order."""
+def workbook_bytes(sheets: dict[str, pd.DataFrame | Sheet]) -> bytes:
+    """An XLSX file with one sheet per frame (or prepared Sheet), in the given order."""
     taken: set[str] = set()
     names = [sheet_name(n, taken) for n in sheets]
     buffer = BytesIO()
@@ -144,9 +114,10 @@ def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                          f"{rels}</Relationships>")
         archive.writestr("xl/styles.xml", _STYLES)
         for i, frame in enumerate(sheets.values()):
-            archive.writestr(f"xl/worksheets/sheet{i + 1}.xml", _sheet(frame))
+            archive.writestr(f"xl/worksheets/sheet{i + 1}.xml",
+                             _sheet(frame if isinstance(frame, Sheet) else Sheet.of(frame)))
     return buffer.getvalue()
 
 
-def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+def write_workbook(path: Path, sheets: dict[str, pd.DataFrame | Sheet]) -> None:
     path.write_bytes(workbook_bytes(sheets))
