@@ -462,7 +462,9 @@ class PageBuilder:
         if changes.empty or not needed <= set(changes.columns):
             return None
         figures = []
-        for cohort, rows in changes.groupby("cohort", sort=True):
+        unit = "unit" if "unit" in changes.columns else "cohort"
+        units = {"score_0_10": "scores, 0-10", "percentage_points": "WRES gaps, percentage points"}
+        for (cohort, scale), rows in changes.groupby(["cohort", unit], sort=True):
             rows = rows.assign(name=rows["indicator_code"].map(self.indicator_name))
             estimable = rows[rows["difference_in_differences"].notna()]
             shown.update(rows["indicator_code"])
@@ -487,7 +489,10 @@ class PageBuilder:
                       + (f" ({r.not_estimable_reason})" if isinstance(getattr(r, "not_estimable_reason", None), str)
                          else "")]
                      for r in rows.itertuples()]
-            figures.append(Figure(f"cohort-{len(figures)}", f"Before and after the programme, against peers: {cohort}",
+            title = f"Before and after the programme, against peers: {cohort}"
+            if unit == "unit":
+                title += f" ({units.get(scale, str(scale).replace('_', ' '))})"
+            figures.append(Figure(f"cohort-{len(figures)}", title,
                                   summary, charts.interval_dots(data, description=summary,
                                                                 x_title="Change relative to peers (difference in "
                                                                         "differences)"),

@@ -106,7 +106,8 @@ def _title(name) -> str:
     if not isinstance(name, str):
         return ""
     text = name.title() if name.isupper() else name
-    return re.sub(r"\b(Nhs|Icb|Csu|Cic)\b", lambda m: m.group(1).upper(), text).replace("'S ", "'s ")
+    text = re.sub(r"\b(Nhs|Icb|Csu|Cic)\b", lambda m: m.group(1).upper(), text).replace("'S ", "'s ")
+    return re.sub(r"(?<=\s)(And|Of|The|For)(?=\s)", lambda m: m.group(1).lower(), text)
 
 
 def _with_json(figures):
