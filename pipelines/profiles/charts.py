@@ -50,21 +50,26 @@ def small_multiples(rows: list[dict], *, description: str, x_title: str, y_title
     x = {"field": "x", "type": "temporal" if temporal else "ordinal", "title": x_title,
          "axis": {"labelAngle": 0, **({"format": "%b %y", "tickCount": 4} if temporal else {})}}
     y = {"type": "quantitative", "title": y_title, "scale": {"zero": False}}
-    tooltip = _tooltip([("panel", "Measure", None), ("x_label", x_title, None), ("value", "Value", value_format),
-                        ("lo", "95% interval from", value_format), ("hi", "to", value_format),
-                        ("reference", reference_title or "Reference", value_format),
-                        ("band_lo", f"{band_title} from" if band_title else "Band from", value_format),
-                        ("band_hi", "to", value_format)])
-    layers = [
-        {"mark": {"type": "area", "color": "#C8D3DA", "opacity": 0.55, "interpolate": "monotone"},
-         "encoding": {"x": x, "y": {**y, "field": "band_lo"}, "y2": {"field": "band_hi"}}},
-        {"mark": {"type": "line", "color": GREY, "strokeDash": [4, 3], "strokeWidth": 1.5},
-         "encoding": {"x": x, "y": {**y, "field": "reference"}}},
-        {"mark": {"type": "rule", "color": NHS_BLUE, "strokeWidth": 1.5},
-         "encoding": {"x": x, "y": {**y, "field": "lo"}, "y2": {"field": "hi"}}},
-        {"mark": {"type": "line", "color": NHS_BLUE, "strokeWidth": 2.5, "point": {"filled": True, "size": 45}},
-         "encoding": {"x": x, "y": {**y, "field": "value"}, "tooltip": tooltip}},
-    ]
+    has = {key for row in rows for key, value in row.items() if value is not None}
+    tooltip = _tooltip([t for t in (
+        ("panel", "Measure", None), ("x_label", x_title, None), ("value", "Value", value_format),
+        ("lo", "95% interval from", value_format), ("hi", "to", value_format),
+        ("reference", reference_title or "Reference", value_format),
+        ("band_lo", f"{band_title} from" if band_title else "Band from", value_format),
+        ("band_hi", "to", value_format)) if t[0] in has or t[0] == "value"])
+    layers = []  # a layer with nothing to draw still costs the browser its dataflow: only the needed ones
+    if {"band_lo", "band_hi"} <= has:
+        layers.append({"mark": {"type": "area", "color": "#C8D3DA", "opacity": 0.55, "interpolate": "monotone"},
+                       "encoding": {"x": x, "y": {**y, "field": "band_lo"}, "y2": {"field": "band_hi"}}})
+    if "reference" in has:
+        layers.append({"mark": {"type": "line", "color": GREY, "strokeDash": [4, 3], "strokeWidth": 1.5},
+                       "encoding": {"x": x, "y": {**y, "field": "reference"}}})
+    if {"lo", "hi"} <= has:
+        layers.append({"mark": {"type": "rule", "color": NHS_BLUE, "strokeWidth": 1.5},
+                       "encoding": {"x": x, "y": {**y, "field": "lo"}, "y2": {"field": "hi"}}})
+    layers.append({"mark": {"type": "line", "color": NHS_BLUE, "strokeWidth": 2.5,
+                            "point": {"filled": True, "size": 45}},
+                   "encoding": {"x": x, "y": {**y, "field": "value"}, "tooltip": tooltip}})
     return _top(description, rows,
                 facet={"field": "panel", "type": "nominal", "sort": {"field": "order"}, "title": None},
                 columns=columns,
@@ -72,8 +77,9 @@ def small_multiples(rows: list[dict], *, description: str, x_title: str, y_title
                 resolve={"scale": {"y": "shared" if shared_y else "independent"}})
 
 
-def funnel(rows: list[dict], *, description: str, y_title: str, highlight: str) -> dict:
-    """Peers as grey dots by responses (x) and % (y), the 95% and 99.8% limits, and this organisation."""
+def funnel(rows: list[dict], *, description: str, y_title: str) -> dict:
+    """Peers as grey dots by responses (x) and % (y), the 95% and 99.8% limits, and this organisation (the
+    row of kind 'trust', labelled with its `label`)."""
     x = {"field": "n", "type": "quantitative", "title": "Responses (log scale)", "scale": {"type": "log"},
          "axis": {"format": "~s", "tickCount": 5}}
     y = {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False}}
@@ -101,7 +107,7 @@ def funnel(rows: list[dict], *, description: str, y_title: str, highlight: str) 
                                                             ("hi", "to", ".1f")])}},
         {"transform": [{"filter": "datum.kind === 'trust'"}],
          "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "fontWeight": "bold", "color": DARK_BLUE},
-         "encoding": {"x": x, "y": y, "text": {"value": highlight}}},
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
     ])
 
 

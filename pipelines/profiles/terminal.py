@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .headlines import Headline, flags, headlines
 from .published import PublicationMissing, load_current
-from .rows import TrustRows
+from .rows import ORGANISATIONS, trust_tables
 from .workbook import trust_workbook
 
 
@@ -33,26 +33,29 @@ def trust_command(code: str, xlsx: Path | None) -> int:
     except PublicationMissing as missing:
         print(f"wellled: {missing}", file=sys.stderr)
         return 1
-    rows = TrustRows(publication)
     code = code.strip().upper()
-    if code not in rows.organisations.index:
-        near = [c for c in rows.org_codes() if c.startswith(code[:2])][:8]
+    organisations = publication.table(ORGANISATIONS)
+    known = organisations["org_code"].tolist() if "org_code" in organisations.columns else []
+    if code not in known:
+        near = sorted(c for c in known if c.startswith(code[:2]))[:8]
         print(f"wellled: {code} is not an organisation of publication {publication.version} (dim_organisation)."
               + (f" Codes starting {code[:2]}: {', '.join(near)}." if near else ""), file=sys.stderr)
         return 1
-    org = rows.organisations.loc[code]
+    org = organisations.set_index("org_code", drop=False).loc[code]
     names = _names(publication)
+    well_led = publication.rows("select * from fct_well_led_indicators where org_code = ?", [code]) \
+        if publication.has("fct_well_led_indicators", "org_code", "indicator_code", "period") else []
     print(f"{org.get('org_name', code)} ({code})")
     print(" · ".join(str(v) for v in (org.get("org_kind"), org.get("benchmarking_group"), org.get("region_name"))
                      if isinstance(v, str)))
     print(f"publication {publication.version}, run {publication.run_id}, published {publication.published_at} UTC\n")
     print("Headline figures")
-    _print(headlines(rows, code, names))
-    flagged = flags(rows, code, names)
+    _print(headlines(well_led, names))
+    flagged = flags(well_led, names)
     print(f"\nFlags: indicators better or worse than expected in the latest period of each source ({len(flagged)})")
     _print(flagged)
     if xlsx is not None:
-        tables = rows.all_tables(code)
+        tables = trust_tables(publication, code)
         trust_workbook(publication, code, tables, xlsx)
         filled = sum(1 for frame in tables.values() if len(frame))
         print(f"\nWorkbook written: {xlsx} ({len(tables)} tables, {filled} with rows, and a README sheet)")

@@ -1,46 +1,34 @@
-"""A small, fast XLSX writer for tables: one sheet per frame, a header row, typed cells.
+"""A small, fast XLSX writer for tables: one sheet per table, a bold frozen header row, typed cells.
 
-A profile build writes a workbook for every organisation (hundreds of them, thousands of rows each), and a
-general-purpose writer spends most of that time on per-cell bookkeeping. The format needs little for plain
-tables: each column of a whole table is rendered to cell XML in one vectorised pass, and cells and rows carry no
-reference (they are placed in order), so each organisation's sheet is a selection of the table's row XML.
-Numbers are numeric cells, booleans boolean cells, everything else (dates included, as ISO text) inline
-strings; nulls and infinities are empty cells (tabular.render writes the cells).
+A profile build writes a workbook for every organisation, and a general-purpose writer spends most of its time
+on per-cell bookkeeping. Plain tables need little of the format: rows come as ready XML (tabular.py), and the
+workbook is a zip of a few XML parts. Each part is deflated once into a `Part`; parts that every workbook of a
+build shares (styles, the workbook's sheet list, the shared strings) are compressed once and copied into each
+file, so only an organisation's own rows are compressed per workbook. Numbers are numeric cells, booleans
+boolean cells, everything else (dates included, as ISO text) strings; nulls and infinities are empty cells.
 """
 
 from __future__ import annotations
 
-import zipfile
+import struct
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import numpy as np
 import pandas as pd
 
-from .tabular import render
+from .tabular import row_xml
 
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '{sheets}</Types>')
-_SHEET_TYPE = ('<Override PartName="/xl/worksheets/sheet{n}.xml" '
-               'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
-_ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+LEVEL = 1  # deflate level: the rows are very repetitive, level 1 already gets most of the saving
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _STYLES = (  # style 1: bold, for the header row
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f'{_HEAD}<styleSheet {_NS}>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
@@ -49,35 +37,44 @@ _STYLES = (  # style 1: bold, for the header row
     '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-
-
-def row_xml(frame: pd.DataFrame) -> np.ndarray:
-    """Each row of the frame as sheet XML (`<row>...</row>`); compute once for a table, then select rows."""
-    return render(frame)[0]
+_SHEET_TAIL = b"</sheetData></worksheet>"
+_DOS_TIME, _DOS_DATE = 0, (2000 - 1980) << 9 | 1 << 5 | 1  # fixed, so equal workbooks are equal bytes
 
 
 @dataclass(frozen=True)
-class Sheet:
-    """A sheet's column names and its rows' XML (from row_xml, possibly a selection of a table's rows)."""
-    columns: list[str]
-    rows: np.ndarray
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> Sheet:
-        return cls([str(c) for c in frame.columns], row_xml(frame))
+class Part:
+    """One file inside the zip, already deflated."""
+    name: str
+    data: bytes
+    crc: int
+    size: int
 
 
-def _sheet(sheet: Sheet) -> str:
-    header = "".join(f'<c s="1" t="inlineStr"><is><t>{escape(c)}</t></is></c>' for c in sheet.columns)
-    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{min(60, max(10, len(c) + 2))}" '
-                     'customWidth="1"/>' for i, c in enumerate(sheet.columns))
-    cols = f"<cols>{widths}</cols>" if widths else ""
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {_NS}>'
-            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-            f'state="frozen"/></sheetView></sheetViews>{cols}<sheetData><row>{header}</row>'
-            f'{"".join(sheet.rows)}</sheetData></worksheet>')
+def deflate(name: str, *chunks: bytes | memoryview) -> Part:
+    """Compress the concatenation of `chunks` (zlib releases the GIL here, so threads compress in parallel)."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    crc, size, out = 0, 0, []
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
+        size += len(chunk)
+        out.append(compressor.compress(chunk))
+    out.append(compressor.flush())
+    return Part(name, b"".join(out), crc, size)
+
+
+def zip_bytes(parts: Iterable[Part]) -> bytes:
+    """A zip archive of deflated parts (no zip64: a sheet is far below 4 GB)."""
+    body, directory = bytearray(), bytearray()
+    count = 0
+    for part in parts:
+        name = part.name.encode()
+        fields = (20, 0, 8, _DOS_TIME, _DOS_DATE, part.crc, len(part.data), part.size, len(name))
+        offset = len(body)
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name + part.data
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, offset) + name
+        count += 1
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), len(body), 0)
+    return bytes(body + directory + end)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -91,33 +88,76 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def workbook_bytes(sheets: dict[str, pd.DataFrame | Sheet]) -> bytes:
-    """An XLSX file with one sheet per frame (or prepared Sheet), in the given order."""
-    taken: set[str] = set()
-    names = [sheet_name(n, taken) for n in sheets]
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml",
-                         _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=i + 1) for i in range(len(names)))))
-        archive.writestr("_rels/.rels", _ROOT_RELS)
+def sheet_head(columns: list[str]) -> bytes:
+    """A worksheet up to its first data row: frozen bold header row, column widths from the names."""
+    header = "".join(f'<c s="1" t="inlineStr"><is><t>{escape(c)}</t></is></c>' for c in columns)
+    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{min(60, max(10, len(c) + 2))}" customWidth="1"/>'
+                     for i, c in enumerate(columns))
+    return (f'{_HEAD}<worksheet {_NS}><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            f'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            f'{f"<cols>{widths}</cols>" if widths else ""}<sheetData><row>{header}</row>').encode()
+
+
+class Layout:
+    """The parts of a workbook fixed by its sheets' names (and whether it has shared strings): compressed once,
+    copied into every workbook of the same layout."""
+
+    def __init__(self, names: list[str], shared_strings: bytes | None = None):
+        taken: set[str] = set()
+        self.names = [sheet_name(n, taken) for n in names]
+        count = len(self.names)
+        types = "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="{_SHEET_TYPE}"/>'
+                        for i in range(count))
+        rels = "".join(f'<Relationship Id="rId{i + 1}" Type="{_RELATIONSHIPS}/worksheet" '
+                       f'Target="worksheets/sheet{i + 1}.xml"/>' for i in range(count))
+        rels += f'<Relationship Id="rId{count + 1}" Type="{_RELATIONSHIPS}/styles" Target="styles.xml"/>'
+        if shared_strings is not None:
+            types += ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                      'officedocument.spreadsheetml.sharedStrings+xml"/>')
+            rels += (f'<Relationship Id="rId{count + 2}" Type="{_RELATIONSHIPS}/sharedStrings" '
+                     'Target="sharedStrings.xml"/>')
         entries = "".join(f'<sheet name="{escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
-                          for i, n in enumerate(names))
-        archive.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                                            f"<workbook {_NS} {_REL_NS}><sheets>{entries}</sheets></workbook>")
-        rels = "".join(f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                       f'relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>' for i in range(len(names)))
-        styles_id = len(names) + 1
-        rels += (f'<Relationship Id="rId{styles_id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                 'relationships/styles" Target="styles.xml"/>')
-        archive.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                         f"{rels}</Relationships>")
-        archive.writestr("xl/styles.xml", _STYLES)
-        for i, frame in enumerate(sheets.values()):
-            archive.writestr(f"xl/worksheets/sheet{i + 1}.xml",
-                             _sheet(frame if isinstance(frame, Sheet) else Sheet.of(frame)))
-    return buffer.getvalue()
+                          for i, n in enumerate(self.names))
+        package = "http://schemas.openxmlformats.org/package/2006"
+        self.head = [
+            _part("[Content_Types].xml",
+                  f'{_HEAD}<Types xmlns="{package}/content-types">'
+                  f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                  '<Default Extension="xml" ContentType="application/xml"/>'
+                  '<Override PartName="/xl/workbook.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                  '<Override PartName="/xl/styles.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                  f'{types}</Types>'),
+            _part("_rels/.rels", f'{_HEAD}<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
+                                 f'Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            _part("xl/workbook.xml", f"{_HEAD}<workbook {_NS} {_REL_NS}><sheets>{entries}</sheets></workbook>"),
+            _part("xl/_rels/workbook.xml.rels",
+                  f'{_HEAD}<Relationships xmlns="{package}/relationships">{rels}</Relationships>'),
+            _part("xl/styles.xml", _STYLES),
+        ]
+        if shared_strings is not None:
+            self.head.append(deflate("xl/sharedStrings.xml", shared_strings))
+
+    def sheet(self, index: int, head: bytes, rows: Iterable[bytes | memoryview] = ()) -> Part:
+        """Sheet `index` (0-based) of this layout: its head (sheet_head), its rows' XML and the closing tags."""
+        return deflate(f"xl/worksheets/sheet{index + 1}.xml", head, *rows, _SHEET_TAIL)
+
+    def write(self, path: Path, sheets: list[Part]) -> None:
+        path.write_bytes(zip_bytes([*self.head, *sheets]))
 
 
-def write_workbook(path: Path, sheets: dict[str, pd.DataFrame | Sheet]) -> None:
+def _part(name: str, text: str) -> Part:
+    return deflate(name, text.encode())
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX file with one sheet per frame, in the given order (inline strings: for a single workbook)."""
+    layout = Layout(list(sheets))
+    parts = [layout.sheet(i, sheet_head([str(c) for c in frame.columns]), ["".join(row_xml(frame)).encode()])
+             for i, frame in enumerate(sheets.values())]
+    return zip_bytes([*layout.head, *parts])
+
+
+def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     path.write_bytes(workbook_bytes(sheets))
