@@ -9,7 +9,7 @@ MANIFEST := dbt_project/target/manifest.json
 OLDEST_DUCKDB := 1.4.4
 OLDEST_DUCKDB_DIR := $(VENV)/clients/duckdb-$(OLDEST_DUCKDB)
 
-.PHONY: install demo test ui bench lint clean superset test-bi
+.PHONY: install demo test ui bench lint clean superset test-bi browser
 
 install: $(STAMP) $(MANIFEST)
 
@@ -31,14 +31,21 @@ $(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o
 demo: install
 	$(BIN)/wellled demo
 
-test: install
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot run here).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "Chromium is missing and could not be installed: the browser tests will fail (install 'chromium')."
+
+test: install browser
 	$(BIN)/ruff check pipelines tests bench
 	$(BIN)/python -m pytest -q --durations=15
 
 # Respondent-level data at national scale against the floor and pandas, the demo refresh, definitions load
 # (docs/respondent_format.md). Several minutes on 2 cores; BENCH_ARGS e.g. --skip-backfill.
-bench: install
+bench: install browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/profiles.py
 
 # The Dagster instance is the warehouse folder's own (warehouse/dagster/), or DAGSTER_HOME when set.
 ui: install

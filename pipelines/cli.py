@@ -12,6 +12,10 @@
     wellled publish --list     list kept publications
     wellled docs [--out DIR]   write the dbt docs and GX Data Docs into one folder
     wellled serve [--port N]   serve the current publication from a local PostgreSQL on 127.0.0.1 (Ctrl-C stops)
+    wellled profiles [--out DIR]
+                               build the trust profile site of the current publication
+    wellled trust CODE [--xlsx FILE]
+                               a trust's headline figures, flags and sources; its rows as a workbook
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                                               "for BI tools (role wellled_reader); Ctrl-C stops it")
     serve.add_argument("--port", type=int, default=settings.serve_port(),
                        help="TCP port on 127.0.0.1 (default: WELLLED_SERVE_PORT, else 5433)")
+    _profile_commands(commands)
     args = parser.parse_args(argv)
 
     if args.command == "sample":
@@ -72,7 +77,23 @@ def main(argv: list[str] | None = None) -> int:
         from .serve import run
 
         return run(args.port)
+    if args.command in ("profiles", "trust"):
+        from .profiles import terminal
+
+        if args.command == "profiles":
+            return terminal.profiles_command(args.out)
+        return terminal.trust_command(args.code, args.xlsx)
     return _publish_command(args)
+
+
+def _profile_commands(commands) -> None:
+    profiles = commands.add_parser("profiles", help="build the trust profile site from the current publication")
+    profiles.add_argument("--out", type=Path, default=None,
+                          help="folder (default: <warehouse>/published/profiles, swapped atomically)")
+    trust = commands.add_parser("trust", help="a trust's headline figures, flags and their sources")
+    trust.add_argument("code", help="ODS code of the organisation, e.g. RXX")
+    trust.add_argument("--xlsx", type=Path, default=None,
+                       help="also write a workbook of all its rows (one sheet per table, a README sheet)")
 
 
 def _docs(out: Path | None) -> int:

@@ -9,6 +9,7 @@ from .defs.dbt import dbt_models, dbt_resource
 from .defs.ingest import ingest_assets
 from .defs.jobs import national_refresh
 from .defs.partitions import build_and_publish, period_jobs
+from .defs.profiles import profile_site
 from .defs.publish import published_warehouse
 from .defs.respondents import respondent_assets, respondent_checks, respondent_refresh
 from .defs.schedules import schedules
@@ -16,7 +17,7 @@ from .defs.sensors import sensors
 from .progress import progress_console
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *respondent_assets, dbt_models, published_warehouse],
+    assets=[*ingest_assets, *respondent_assets, dbt_models, published_warehouse, profile_site],
     asset_checks=[*raw_checks, *respondent_checks, *mart_checks],
     jobs=[national_refresh, *period_jobs, build_and_publish, respondent_refresh],
     schedules=schedules,

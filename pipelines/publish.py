@@ -22,6 +22,8 @@ import pandas as pd
 
 from . import settings, warehouse
 from .faults import pause_point
+from .links import swap_link
+from .profiles import swap as profile_swap
 from .safe_text import neutralise_updates
 
 MANIFEST_TABLE = "publication_manifest"
@@ -165,21 +167,6 @@ def parquet_dir(published: Path, version: str) -> Path:
     return versions_dir(published) / f"wellled_{version}_parquet"
 
 
-def swap_link(link: Path, target: Path) -> None:
-    """Point `link` at the folder `target` with one atomic rename: whoever resolves the link gets the old
-    folder or the new one, never neither. The link is relative, so the warehouse folder can be moved or
-    copied whole; a file opened through the old target stays readable while it is kept."""
-    if not target.is_dir():
-        raise FileNotFoundError(f"{target} is missing: {link} cannot point at it")
-    if link.exists() and not link.is_symlink():
-        raise FileExistsError(f"{link} is a real folder where wellled keeps a link to the current one: move it "
-                              "away, then publish again")
-    staged = link.with_name(f".{link.name}.next")
-    staged.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(target, link.parent), staged, target_is_directory=True)
-    os.replace(staged, link)
-
-
 def _make_current(published: Path, final: Path, version: str) -> None:
     # The Parquet set first: should its link fail, the DuckDB file and the pointer still name the old version.
     swap_link(published / CURRENT_PARQUET, parquet_dir(published, version))
@@ -213,6 +200,7 @@ def rollback(published: Path) -> str:
                                  f"kept: {', '.join(versions) or 'none'}).")
     previous = versions[versions.index(current) - 1]
     _make_current(published, versions_dir(published) / f"wellled_{previous}.duckdb", previous)
+    profile_swap.point_to(published, previous)  # its profile site, when one was built, follows
     return previous
 
 

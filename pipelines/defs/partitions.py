@@ -29,6 +29,7 @@ from .common import BUILD_DB_POOL, raw_key
 from .dbt import dbt_models
 from .ingest import ingest
 from .jobs import REFRESH_TAG
+from .profiles import profile_site
 from .publish import published_warehouse
 
 # Source -> (what a key is, name of its dynamic partitions definition).
@@ -111,7 +112,7 @@ period_jobs = [build_period_job(source) for source in PERIODS]
 # not write) and the publication: what national_refresh does after ingest.
 build_and_publish = dg.define_asset_job(
     "build_and_publish",
-    selection=(dg.AssetSelection.assets(dbt_models, published_warehouse)
+    selection=(dg.AssetSelection.assets(dbt_models, published_warehouse, profile_site)
                | dg.AssetSelection.checks(*raw_checks, *mart_checks)),
     description="Build the dbt models, run every quality gate (raw tables included) and, when all blocking "
                 "gates pass, publish: the step after partitioned ingest runs (ingest_<source>_by_period for "

@@ -1,10 +1,10 @@
 """The landing folder: finding each source's files, their period keys, hashes and readable errors.
 
 Layout: `ods/etr.csv`, `staff_survey/<YYYY>/*.xlsx`, `wres/<YYYY>/*.csv`, `board/<YYYY-MM-DD>/*.csv`,
-`respondents/<YYYY>/*.parquet|csv`; the outcome sources
-`sickness_absence/<YYYY-MM>/*.csv`, `cqc_ratings/<YYYY-MM-DD>/*.ods|xlsx` and `fft/<YYYY-MM>/*.xlsm|xlsx`. A file in the wrong place is refused with an error naming it. Nothing
-outside the landing folder is read: a symbolic link (to a file or a folder) is never followed, and is reported
-as skipped (docs/hostile_input.md).
+`respondents/<YYYY>/*.parquet|csv`; the outcome sources `sickness_absence/<YYYY-MM>/*.csv`,
+`cqc_ratings/<YYYY-MM-DD>/*.ods|xlsx` and `fft/<YYYY-MM>/*.xlsm|xlsx`. A file in the wrong place is refused
+with an error naming it. Nothing outside the landing folder is read: a symbolic link (to a file or a folder)
+is never followed, and is reported as skipped (docs/hostile_input.md).
 """
 
 from __future__ import annotations

@@ -1,0 +1,175 @@
+"""Every organisation's downloads, written for all organisations at once.
+
+    downloads/<ORG>/<table>.csv                 the organisation's rows of each table keyed by organisation
+    downloads/<ORG>/<ORG>_wellled.xlsx          the same rows, one sheet per such table, and a README sheet
+    downloads/reference/<table>.csv             every other published table, whole, once for the whole site:
+    downloads/reference/wellled_reference.xlsx  benchmarks (England, regions, benchmarking groups), the
+                                                indicator catalogue and the publication manifest are the same
+                                                for every organisation, so no organisation's files repeat them
+
+Set-based: one DuckDB query per table renders every row as a CSV line and as workbook XML, ordered by
+organisation, so an organisation's file is a run of bytes of that result (sliced from its buffers, not
+copied). Only those bytes are compressed per workbook (xlsx.Layout shares the rest), in two threads.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .published import Publication, ident
+from .tabular import csv_header, quoted_columns, rendering, shared_string_xml
+from .workbook import readme_xml
+from .xlsx import Layout, sheet_head
+
+ORG = "org_code"
+REFERENCE = "reference"
+REFERENCE_WORKBOOK = "wellled_reference.xlsx"
+SHARED_STRINGS = "memory.main.wellled_shared_string"
+WORKERS = 2  # zlib and file writes release the GIL: two threads use both of the machine's cores
+
+Pieces = list[memoryview]
+
+
+@dataclass
+class Downloads:
+    """What the pages link to: each organisation's files, and the reference files every page shares."""
+    org_tables: list[str]
+    codes: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # org -> table -> rows
+    reference: list[tuple[str, int]] = field(default_factory=list)  # (table, rows)
+
+    def links(self, org: str) -> dict:
+        counts = self.counts.get(org, {})
+        return {"xlsx": f"../downloads/{org}/{workbook_name(org)}",
+                "csv": [(t, f"../downloads/{org}/{t}.csv", f"{counts[t]:,}") for t in self.org_tables
+                        if counts.get(t)],
+                "reference": [(t, f"../downloads/{REFERENCE}/{t}.csv", f"{n:,}") for t, n in self.reference],
+                "reference_xlsx": f"../downloads/{REFERENCE}/{REFERENCE_WORKBOOK}"}
+
+
+def workbook_name(org: str) -> str:
+    return f"{org}_wellled.xlsx"
+
+
+def org_tables(publication: Publication) -> list[str]:
+    """Tables keyed by organisation: an organisation's download holds its rows of each."""
+    return [t for t in publication.names if ORG in publication.columns(t)]
+
+
+def plan_downloads(publication: Publication, codes: list[str]) -> Downloads:
+    """What will be written (row counts per organisation and table), cheaply, so pages can link to the files
+    while they are being written."""
+    tables = org_tables(publication)
+    result = Downloads(tables, codes=codes)
+    cursor = publication.cursor()
+    for table in tables:
+        for org, count in cursor.execute(f"select org_code, count(*) from {ident(table)} where org_code in "
+                                         "(select unnest(?::varchar[])) group by org_code", [codes]).fetchall():
+            result.counts.setdefault(org, {})[table] = count
+    for table in publication.names:
+        if table not in tables:
+            result.reference.append((table, cursor.execute(f"select count(*) from {ident(table)}").fetchall()[0][0]))
+    cursor.close()
+    return result
+
+
+def write_downloads(publication: Publication, out: Path, plan: Downloads) -> None:
+    folder = out / "downloads"
+    folder.mkdir(parents=True, exist_ok=True)
+    tables, codes = plan.org_tables, plan.codes
+    cursor = publication.cursor()
+    try:
+        _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
+        cursor.execute("create or replace temp table profile_orgs as select unnest(?::varchar[]) as org_code",
+                       [codes])
+        shared_strings = _shared_strings(publication, cursor, tables)
+        rows = {table: _rows_by_org(publication, cursor, table) for table in tables}
+    finally:
+        cursor.close()
+    layout = Layout(["README", *tables], shared_strings)
+    sheet_names = dict(zip(tables, layout.names[1:], strict=True))
+    heads = {t: (csv_header(publication.columns(t)), sheet_head(publication.columns(t))) for t in tables}
+    empty = (0, [], [])
+
+    def one(org: str) -> None:
+        own = folder / org
+        own.mkdir(exist_ok=True)
+        counts = {t: plan.counts.get(org, {}).get(t, 0) for t in tables}
+        sheets = [layout.sheet(0, readme_xml(publication, org, counts, sheet_names, "site"))]
+        for i, table in enumerate(tables):
+            count, lines, xml = rows[table].get(org, empty)
+            if count:
+                with (own / f"{table}.csv").open("wb") as sink:
+                    sink.write(heads[table][0])
+                    sink.writelines(lines)
+            sheets.append(layout.sheet(i + 1, heads[table][1], xml))
+        layout.write(own / workbook_name(org), sheets)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(one, codes))
+
+
+def _shared_strings(publication: Publication, cursor, tables: list[str]) -> bytes:
+    """Every distinct text value of the organisation tables, as an ENUM type and as the shared-strings part."""
+    sources = [f"select {ident(c)} as v from {ident(t)} where {ident(c)} is not null" for t in tables
+               for c, kind in publication.column_types[t] if kind == "VARCHAR"]
+    union = " union ".join(sources) if sources else "select 'none' as v"
+    cursor.execute(f"drop type if exists {SHARED_STRINGS}")
+    cursor.execute(f"create type {SHARED_STRINGS} as enum (select distinct v from ({union}) order by v)")
+    return shared_string_xml([v for (v,) in cursor.execute(
+        f"select unnest(enum_range(null::{SHARED_STRINGS}))").fetchall()])
+
+
+def _rows_by_org(publication: Publication, cursor, table: str) -> dict[str, tuple[int, Pieces, Pieces]]:
+    """Per organisation: its row count, and its rows as CSV lines and as workbook XML (buffer slices)."""
+    columns = publication.column_types[table]
+    sql = rendering(columns, shared=SHARED_STRINGS, quoted=quoted_columns(cursor, table, columns))
+    result = cursor.sql(f"select org_code, {sql.csv} as line, {sql.xml} as xml from ("
+                        f"select org_code, {sql.inner} from (select t.* from {ident(table)} t "
+                        "semi join profile_orgs using (org_code) order by t.org_code, t.rowid))").to_arrow_table()
+    out: dict[str, tuple[int, Pieces, Pieces]] = {}
+    for batch in result.to_batches():
+        lines, xml = _slicer(batch.column(1)), _slicer(batch.column(2))
+        runs = pc.run_end_encode(batch.column(0))
+        start = 0
+        for org, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
+            count, csv_pieces, xml_pieces = out.setdefault(org, (0, [], []))
+            csv_pieces.append(lines(start, end))
+            xml_pieces.append(xml(start, end))
+            out[org] = (count + end - start, csv_pieces, xml_pieces)
+            start = end
+    return out
+
+
+def _slicer(strings: pa.Array):
+    """A function giving the bytes of rows [start, end) of a string array, without copying them."""
+    if strings.type not in (pa.string(), pa.large_string()):
+        strings = strings.cast(pa.large_string())
+    offsets = memoryview(strings.buffers()[1]).cast("q" if strings.type == pa.large_string() else "i")
+    data = memoryview(strings.buffers()[2] or b"")
+    base = strings.offset
+    return lambda start, end: data[offsets[base + start]:offsets[base + end]]
+
+
+def _write_reference(publication: Publication, cursor, folder: Path, tables: list[str]) -> None:
+    """The tables not keyed by organisation, whole: one CSV each and one workbook."""
+    folder.mkdir(parents=True, exist_ok=True)
+    layout = Layout(["README", *tables])
+    counts, parts = {}, []
+    for i, table in enumerate(tables):
+        columns = publication.column_types[table]
+        sql = rendering(columns, quoted=quoted_columns(cursor, table, columns))
+        count, lines, xml = cursor.execute(
+            f"select count(*), coalesce(string_agg({sql.csv}, '' order by r), ''), "
+            f"coalesce(string_agg({sql.xml}, '' order by r), '') from (select rowid as r, {sql.inner} "
+            f"from {ident(table)})").fetchall()[0]
+        (folder / f"{table}.csv").write_bytes(csv_header(publication.columns(table)) + lines.encode())
+        parts.append(layout.sheet(i + 1, sheet_head(publication.columns(table)), [xml.encode()]))
+        counts[table] = count
+    readme = readme_xml(publication, None, counts, dict(zip(tables, layout.names[1:], strict=True)), "reference")
+    layout.write(folder / REFERENCE_WORKBOOK, [layout.sheet(0, readme), *parts])

@@ -1,0 +1,43 @@
+"""HTML fragments that pages repeat many times (table rows, method notes, statement details), written with
+plain string joins: a template loop per cell costs more than the rest of a page's build."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+
+def table_rows(rows: list[list[str]]) -> str:
+    """Body rows of a data table: the first cell heads its row."""
+    return "".join(f'<tr><th scope="row">{escape(row[0])}</th>' + "".join(f"<td>{escape(c)}</td>" for c in row[1:])
+                   + "</tr>" for row in rows if row)
+
+
+def plain_table(caption: str, columns: list[str], rows: list[list[str]]) -> Markup:
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return Markup(f'<div class="table-scroll"><table>\n  <caption>{escape(caption)}</caption>\n'
+                  f"  <thead><tr>{head}</tr></thead>\n  <tbody>{body}</tbody>\n</table></div>")
+
+
+def method_note(code: str, name: str, fields: list[tuple[str, str]]) -> str:
+    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in fields)
+    return (f'<details class="method"><summary>{escape(name)} <code>{escape(code)}</code></summary>'
+            f"<dl>{items}</dl></details>")
+
+
+def statements(items: list[dict]) -> Markup:
+    """The well-led statements, each opening onto the indicators behind each of its counts."""
+    out = []
+    for st in items:
+        body = "" if st["groups"] else ('<p class="muted">No indicator of this statement has a value or an '
+                                        "assessment here.</p>")
+        for group in st["groups"]:
+            lines = "".join(
+                f"<li><strong>{escape(i['name'])}</strong> <code>{escape(i['code'])}</code>"
+                + (f": {escape(i['value'])}" if i["value"] else "")
+                + (f' <span class="muted">({escape(i["basis"])})</span>' if i["basis"] else "") + "</li>"
+                for i in group["items"])
+            body += f'<h4>{escape(group["label"])}</h4><ul class="indicator-list">{lines}</ul>'
+        out.append(f'<details class="statement"><summary>{escape(st["statement"])} <span class="muted">'
+                   f'({escape(st["coverage"])})</span></summary>{body}</details>')
+    return Markup('<div class="statements">' + "".join(out) + "</div>")

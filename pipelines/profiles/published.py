@@ -1,0 +1,154 @@
+"""One publication, open for reading: every published table by name, its descriptions and its manifest.
+
+Only the published warehouse is read: the current DuckDB file through one read-only connection (which keeps
+the version it opened even if a newer one is published meanwhile), or the `published` schema on PostgreSQL
+copied into an in-memory DuckDB. Either way everything built from a `Publication` belongs to one version and
+is queried with DuckDB SQL, set-based for all organisations at once. Columns are looked up by name and may be
+missing: other parts of the warehouse grow while the profiles are built from whatever is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+MANIFEST = "publication_manifest"
+
+
+class PublicationMissing(RuntimeError):
+    """There is no publication to build from."""
+
+
+@dataclass
+class Publication:
+    version: str
+    run_id: str
+    published_at: str
+    con: duckdb.DuckDBPyConnection = field(repr=False)
+    names: tuple[str, ...] = ()
+    table_docs: dict[str, str] = field(default_factory=dict)
+    column_docs: dict[str, dict[str, str]] = field(default_factory=dict)
+    column_types: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    catalog: str = "memory"  # where the tables are: the attached file, or the in-memory copy
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The whole table as a data frame (read on first use), or an empty frame when it is not published."""
+        if name not in self.names:
+            return pd.DataFrame()
+        if name not in self._frames:
+            self._frames[name] = self.cursor().execute(f"select * from {ident(name)}").df()
+        return self._frames[name]
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own to the same publication (one per thread), reading its tables by bare name."""
+        cursor = self.con.cursor()
+        cursor.execute(f"use {ident(self.catalog)}")
+        return cursor
+
+    def columns(self, name: str) -> list[str]:
+        return [c for c, _ in self.column_types.get(name, [])]
+
+    def has(self, name: str, *columns: str) -> bool:
+        """The table is published and has every one of `columns`."""
+        return name in self.names and set(columns) <= set(self.columns(name))
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        """A query's rows as dicts (a cursor of its own, so any thread may ask)."""
+        result = self.cursor().execute(sql, params or [])
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def pick(publication: Publication, table: str, *columns: str) -> str:
+    """A select list of `columns`, with null for those the table lacks (so every row has every key)."""
+    have = set(publication.columns(table))
+    return ", ".join(ident(c) if c in have else f"null as {ident(c)}" for c in columns)
+
+
+def load_duckdb(path: Path) -> Publication:
+    if not path.exists():
+        raise PublicationMissing(f"no published warehouse at {path}: run `wellled refresh` (or `make demo`) first.")
+    con = duckdb.connect()  # in memory, for the build's own scratch objects; the publication attached read-only
+    con.execute("attach ? as published (read_only)", [str(path)])
+    con.execute("use published")
+    return _publication(con, str(path))
+
+
+def load_postgres(store) -> Publication:
+    """The `published` schema of the PostgreSQL warehouse (`warehouse.PostgresWarehouse`), copied into DuckDB."""
+    names = store.query("select table_name from information_schema.tables where table_schema = 'published' "
+                        "order by table_name")["table_name"].tolist()
+    con = duckdb.connect()
+    for name in names:
+        frame = store.read_table("published", name)
+        con.register("incoming", frame)
+        con.execute(f"create table {ident(name)} as select * from incoming")
+        con.unregister("incoming")
+    docs = store.query("select c.relname as table_name, a.attname as column_name, "
+                       "col_description(c.oid, a.attnum) as column_doc, obj_description(c.oid) as table_doc "
+                       "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                       "join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped "
+                       "where n.nspname = 'published'")
+    for table, text in {r.table_name: r.table_doc for r in docs.itertuples() if r.table_doc}.items():
+        con.execute(f"comment on table {ident(table)} is {_literal(text)}")
+    for r in docs.itertuples():
+        if r.column_doc and r.table_name in names:
+            con.execute(f"comment on column {ident(r.table_name)}.{ident(r.column_name)} is {_literal(r.column_doc)}")
+    return _publication(con, store.describe())
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _publication(con: duckdb.DuckDBPyConnection, where: str) -> Publication:
+    here = "database_name = current_database() and schema_name = 'main'"
+    names = tuple(t for (t,) in con.execute(f"select table_name from duckdb_tables() where {here} "
+                                             "order by table_name").fetchall())
+    if MANIFEST not in names:
+        con.close()
+        raise PublicationMissing(f"{where} has no {MANIFEST}: it is not a wellled publication.")
+    table_docs = dict(con.execute(f"select table_name, comment from duckdb_tables() where {here} "
+                                  "and comment is not null").fetchall())
+    column_docs: dict[str, dict[str, str]] = {}
+    column_types: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind, text in con.execute(
+            f"select table_name, column_name, data_type, comment from duckdb_columns() where {here} "
+            "order by table_name, column_index").fetchall():
+        column_types.setdefault(table, []).append((column, kind))
+        if text is not None:
+            column_docs.setdefault(table, {})[column] = text
+    first = con.execute(f"select version, run_id, published_at from {MANIFEST} limit 1").fetchall()
+    if not first:
+        con.close()
+        raise PublicationMissing(f"{where} has an empty {MANIFEST}: it is not a complete wellled publication.")
+    version, run_id, published_at = first[0]
+    catalog = con.execute("select current_database()").fetchall()[0][0]
+    return Publication(str(version), str(run_id), str(published_at)[:19], con, names, table_docs, column_docs,
+                       column_types, catalog)
+
+
+def load_current() -> Publication:
+    """The publication BI tools see now, on either engine."""
+    from .. import settings, warehouse
+
+    store = warehouse.current()
+    if store.engine == "postgres":
+        return load_postgres(store)
+    return load_duckdb(settings.published_db_path())
+
+
+def first_column(frame: pd.DataFrame, *names: str) -> str | None:
+    """The first of `names` that the frame has (columns are read by name, never by position)."""
+    return next((n for n in names if n in frame.columns), None)
