@@ -241,6 +241,6 @@ def test_national_refresh_launched_through_the_ui_succeeds_and_its_gates_pass(ui
     while time.monotonic() < deadline and not (alerts.exists() and failed_id in alerts.read_text()):
         time.sleep(2)
     [record] = [json.loads(line) for line in alerts.read_text().splitlines()]
-    assert record["run_id"] == failed_id and record["webhook"] == "posted (HTTP 204)"
+    assert record["run_id"] == failed_id and record["webhook"] == "posted as json (HTTP 204)"
     assert any("board/RXX.csv" in step["error"] for step in record["failed_steps"]), record
     assert [post["wellled"]["run_id"] for post in ui.webhook_posts] == [failed_id]
