@@ -30,7 +30,7 @@ def _sha(path: Path) -> str:
 def copied(sample_refresh, tmp_path, monkeypatch) -> Path:
     root, status = sample_refresh
     assert status == 0
-    shutil.copytree(root / "warehouse", tmp_path / "warehouse")
+    shutil.copytree(root / "warehouse", tmp_path / "warehouse", symlinks=True)
     shutil.copytree(root / "landing", tmp_path / "landing")
     for key, folder in {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse",
                         "DAGSTER_HOME": "dagster_home"}.items():

@@ -195,7 +195,7 @@ def test_ingest_of_some_periods_then_build_and_publish_publishes(sample_refresh,
     source, status = sample_refresh
     assert status == 0
     root = tmp_path / "copy"
-    shutil.copytree(source, root)
+    shutil.copytree(source, root, symlinks=True)
     for key, folder in {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse",
                         "DAGSTER_HOME": "dagster_home"}.items():
         monkeypatch.setenv(key, str(root / folder))

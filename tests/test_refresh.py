@@ -83,7 +83,7 @@ def test_failed_gate_blocks_publication_and_keeps_the_previous_one(sample_refres
     root, status = sample_refresh
     assert status == 0
     warehouse = tmp_path / "warehouse"
-    shutil.copytree(root / "warehouse", warehouse)
+    shutil.copytree(root / "warehouse", warehouse, symlinks=True)
     landing = tmp_path / "landing"
     shutil.copytree(root / "landing", landing)
     for key, value in {"WELLLED_LANDING_DIR": landing, "WELLLED_WAREHOUSE_DIR": warehouse,

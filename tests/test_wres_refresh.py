@@ -151,7 +151,7 @@ def test_appointed_above_shortlisted_is_refused_and_the_previous_publication_sta
     root, status = sample_refresh
     assert status == 0
     warehouse = tmp_path / "warehouse"
-    shutil.copytree(root / "warehouse", warehouse)
+    shutil.copytree(root / "warehouse", warehouse, symlinks=True)
     landing = tmp_path / "landing"
     shutil.copytree(root / "landing", landing)
     for key, value in {"WELLLED_LANDING_DIR": landing, "WELLLED_WAREHOUSE_DIR": warehouse,
