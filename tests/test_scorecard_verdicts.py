@@ -126,7 +126,8 @@ def test_trends_changed_only_when_significant(published):
     rows = published.execute(
         "select w.value, w.base_n, w.prior_value, p.base_n, w.is_change_significant from fct_well_led_indicators w "
         "join fct_well_led_indicators p on p.org_code = w.org_code and p.indicator_code = w.indicator_code "
-        "and p.period = w.prior_period where w.assessment_method = 'funnel_proportion' and w.trend is not null "
+        "and p.period = w.prior_period join dim_indicator d on d.indicator_code = w.indicator_code "
+        "where d.trend_method = 'newcombe_difference' and w.trend is not null "
         "order by w.org_code, w.indicator_code, w.period limit 2000").fetchall()
     assert len(rows) > 500
     for value, n, prior, prior_n, significant in rows:

@@ -178,8 +178,10 @@ def _check_month(rel: Path, text: str) -> None:
                           hint="Name the folder YYYY-MM (the data month).")
 
 
-def check_xlsx_container(file: LandedFile, max_bytes: int = MAX_XLSX_UNCOMPRESSED_BYTES) -> None:
-    """Refuse a file that is not an XLSX (zip) or that would decompress to an implausible size."""
+def check_xlsx_container(file: LandedFile, max_bytes: int | None = None) -> None:
+    """Refuse a file that is not an XLSX (zip) or that would decompress to more than `max_bytes` (default
+    MAX_XLSX_UNCOMPRESSED_BYTES, read at call time)."""
+    max_bytes = MAX_XLSX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes
     try:
         with zipfile.ZipFile(file.path) as archive:
             size = sum(info.file_size for info in archive.infolist())

@@ -176,8 +176,10 @@ counted as (
                        'order by indicator_code') }} as {{ category }}_indicator_codes,
         {%- endfor %}
         sum(case when category in ('{{ verdicts | join("', '") }}') then 1 else 0 end) as tested_count,
-        sum(case when category in ('{{ verdicts | join("', '") }}') then coalesce(chance_flag_rate, 0) else 0 end)
-            as chance_flags_expected,
+        -- Summed as exact decimals: a float sum depends on the order rows arrive in, and the same landing must
+        -- publish the same table.
+        sum(case when category in ('{{ verdicts | join("', '") }}')
+            then cast(coalesce(chance_flag_rate, 0) as {{ dbt.type_numeric() }}) else 0 end) as chance_flags_expected,
         sum(case when trend = 'improved' then 1 else 0 end) as improved_count,
         sum(case when trend = 'deteriorated' then 1 else 0 end) as deteriorated_count,
         sum(case when trend in ('improved', 'deteriorated', 'no_significant_change') then 1 else 0 end)
