@@ -40,7 +40,10 @@ class Headline:
     def assessment_label(self) -> str:
         """The verdict, and the position beside it when there is one (said to be a position)."""
         verdict = label(ASSESSMENTS, self.assessment) if self.assessment else "No assessment"
-        return f"{verdict}; position: {label(POSITIONS, self.position).lower()}" if self.position else verdict
+        if not self.position:
+            return verdict
+        position = label(POSITIONS, self.position).lower()
+        return f"{verdict}: {position}" if self.assessment == "position_only" else f"{verdict}; position: {position}"
 
 
 def headlines(rows: Iterable[dict], names: dict[str, str]) -> list[Headline]:

@@ -71,8 +71,9 @@ class Outcomes:
             i = rows.index(latest)
             reading = (f" In the 12 months to {str(latest['month'])[:7]} the rate was "
                        f"{number(latest['rate_12m_pct'], '.2f')}% ({reference} "
-                       f"{number(compare[i].get('rate_12m_pct'), '.2f')}%, England "
-                       f"{number(england[i].get('rate_12m_pct'), '.2f')}%).")
+                       f"{number(compare[i].get('rate_12m_pct'), '.2f')}%"
+                       + (f", England {number(england[i].get('rate_12m_pct'), '.2f')}%" if group_name else "")
+                       + ").")
         summary = (f"Staff sickness absence of {org}, {str(rows[0]['month'])[:7]} to {str(rows[-1]['month'])[:7]}: the "
                    f"monthly rate and the rolling 12-month rate (FTE days lost over FTE days available), against the "
                    f"{group_name or 'England'} rate.{reading} "

@@ -149,6 +149,8 @@ def chance_phrase(expected, what: str) -> str:
     value = clean(expected)
     if value is None:
         return f"{what} expected by chance not published"
+    if value < 0.05:
+        return f"under 0.1 {what} expected by chance"
     shown = f"{value:.1f}" if value < 10 else f"{value:.0f}"
     return f"about {shown} {what} expected by chance"
 
