@@ -186,3 +186,72 @@ def suppressed_board_value(root: Path) -> tuple[str, str, float]:
             if 0 < women < members and round(value, 1) != round(value, 4) and not coincides:
                 return org, str(day)[:10], value
     raise AssertionError("the sample has no withheld board percentage to test")
+
+
+def _specs(page: str) -> dict[str, dict]:
+    """The page's chart specifications by figure key."""
+    import json
+    import re
+
+    return {key: json.loads(body.replace("<\\/", "</")) for key, body in
+            re.findall(r'<script type="application/json" id="spec-([^"]+)">(.*?)</script>', page, re.S)}
+
+
+def test_every_published_scorecard_code_has_a_label_and_a_meaning(published_dir):
+    from pipelines.profiles import vocabulary
+
+    with duckdb.connect(str(published_dir / "wellled.duckdb"), read_only=True) as con:
+        for column, words in (("assessment", vocabulary.ASSESSMENTS), ("comparator_position", vocabulary.POSITIONS),
+                              ("trend", vocabulary.TRENDS)):
+            codes = {c for (c,) in con.execute(f"select distinct {column} from fct_well_led_indicators "
+                                               f"where {column} is not null").fetchall()}
+            assert codes and codes <= set(words), (column, codes - set(words))
+    assert all(meaning for _, entries in vocabulary.glossary() for _, meaning in entries)
+
+
+def test_well_led_section_keeps_verdicts_and_positions_apart(published_dir):
+    from pipelines.profiles import charts, vocabulary
+
+    publication = load_duckdb(published_dir / "wellled.duckdb")
+    summary = publication.table("fct_well_led_summary")
+    code = str(summary["org_code"].iloc[0])
+    page = (published_dir / "profiles" / "trusts" / f"{code}.html").read_text()
+    specs = _specs(page)
+    verdicts, positions = specs["well-led"], specs["well-led-positions"]
+    position_labels = set(vocabulary.POSITION_LABELS.values())
+    verdict_domain = set(verdicts["encoding"]["color"]["scale"]["domain"])
+    assert verdict_domain <= {label for label, _ in vocabulary.VERDICTS.values()}
+    assert not verdict_domain & position_labels
+    assert set(positions["encoding"]["color"]["scale"]["domain"]) <= position_labels
+    assert not {charts.GREEN, charts.RED} & set(positions["encoding"]["color"]["scale"]["range"]), \
+        "a position is never coloured as a good or bad verdict"
+    assert "flags expected by chance" in page and "changes expected by chance" in page
+    assert "What each label means" in page
+    latest = summary[(summary["org_code"] == code) & (summary["period"] == summary.loc[summary["org_code"] == code,
+                                                                                       "period"].max())]
+    worse = {d["statement"]: d["count"] for d in verdicts["data"]["values"] if d["category"] == "Worse than expected"}
+    for r in latest.itertuples():
+        assert worse.get(r.statement_name, 0) == r.worse_count, "the chart counts what the summary counts"
+
+
+def test_outcome_sections_beside_culture_honour_suppression(published_dir):
+    publication = load_duckdb(published_dir / "wellled.duckdb")
+    sickness = publication.table("fct_sickness_absence")
+    assert len(sickness), "the sample publishes sickness absence"
+    withheld = sickness[sickness["rate_pct"].isna()]
+    code = str((withheld if len(withheld) else sickness)["org_code"].iloc[0])
+    page = (published_dir / "profiles" / "trusts" / f"{code}.html").read_text()
+    assert 'id="sickness-absence"' in page
+    chart = _specs(page)["sickness-absence"]
+    monthly = [d for d in chart["data"]["values"] if d["panel"] == "Monthly rate"]
+    own = sickness[sickness["org_code"] == code]
+    assert len(monthly) == len(own)
+    for row in own.itertuples():
+        point = next(d for d in monthly if d["x"] == str(row.month)[:10])
+        assert (point["value"] is None) == pd.isna(row.rate_pct), "a withheld month stays absent"
+    for table, key in (("fct_cqc_ratings", "cqc-ratings"), ("fct_fft", "fft")):
+        rows = publication.table(table)
+        if len(rows):
+            org = str(rows["org_code"].iloc[0])
+            if org in set(publication.table("dim_organisation")["org_code"]):
+                assert f'id="spec-{key}"' in (published_dir / "profiles" / "trusts" / f"{org}.html").read_text()

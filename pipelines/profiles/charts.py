@@ -12,8 +12,15 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.json"  # a name only: not
 
 NHS_BLUE, DARK_BLUE, GREY, PALE = "#005EB8", "#003087", "#768692", "#E8EDEE"
 GREEN, RED, AMBER, PURPLE = "#007F3B", "#DA291C", "#ED8B00", "#330072"
-ASSESSMENT_COLOURS = {"better": GREEN, "as_expected": "#AEB7BD", "worse": RED, "not_assessed": "#D5DADD",
-                      "missing": "#FFFFFF"}
+# Only the two tested verdicts carry good/bad colours; an inconclusive reading is pale amber, the rest greys.
+VERDICT_COLOURS = {"better": GREEN, "as_expected": "#AEB7BD", "worse": RED, "outside_band_not_significant": "#F2D49B",
+                   "not_estimable": "#5E6B75", "position_only": "#E8EDEE", "not_assessed": "#D5DADD",
+                   "missing": "#FFFFFF"}
+# Positions in shades of blue: ordered, but never the good/bad colours of a verdict.
+POSITION_COLOURS = {"top_quarter": DARK_BLUE, "middle": "#A4C3E6", "bottom_quarter": "#41B6E6"}
+# CQC's own rating colours (a rating is the regulator's judgement), with the rating written on every cell.
+RATING_COLOURS = {"Outstanding": "#00856A", "Good": "#3C9E4D", "Requires improvement": "#F6A623",
+                  "Inadequate": "#C2292F", "Insufficient evidence to rate": "#768692"}
 
 CONFIG = {
     "font": "Arial, Helvetica, sans-serif",
@@ -111,9 +118,10 @@ def funnel(rows: list[dict], *, description: str, y_title: str) -> dict:
     ])
 
 
-def stacked_counts(rows: list[dict], *, description: str, categories: list[str], labels: dict[str, str]) -> dict:
+def stacked_counts(rows: list[dict], *, description: str, categories: list[str], labels: dict[str, str],
+                   palette: dict[str, str], legend_title: str = "Assessment") -> dict:
     """Horizontal stacked bars: per statement, how many indicators fall in each category."""
-    colours = [ASSESSMENT_COLOURS.get(c, GREY) for c in categories]
+    colours = [palette.get(c, GREY) for c in categories]
     return _top(description, rows, width=420, height={"step": 24},
                 mark={"type": "bar", "stroke": "#AEB7BD", "strokeWidth": 0.5},
                 encoding={
@@ -124,7 +132,7 @@ def stacked_counts(rows: list[dict], *, description: str, categories: list[str],
                               "scale": {"domain": [labels[c] for c in categories], "range": colours},
                               "sort": [labels[c] for c in categories]},
                     "order": {"field": "category_order", "type": "quantitative"},
-                    "tooltip": _tooltip([("statement", "Quality statement", None), ("category", "Assessment", None),
+                    "tooltip": _tooltip([("statement", "Quality statement", None), ("category", legend_title, None),
                                          ("count", "Indicators", ",.0f")]),
                 })
 
@@ -176,4 +184,24 @@ def heatmap(rows: list[dict], *, description: str, x_title: str, y_title: str, v
                       "y": {"field": "geography", "type": "nominal"},
                       "text": {"field": "value", "type": "quantitative", "format": value_format},
                       "color": {"condition": {"test": "datum.dark", "value": "white"}, "value": "#212B32"}}},
+    ])
+
+
+def rating_grid(rows: list[dict], *, description: str) -> dict:
+    """CQC ratings: a row per domain, a column per release, each cell coloured and labelled by its rating."""
+    ratings = list(RATING_COLOURS)
+    x = {"field": "release", "type": "ordinal", "title": "Ratings release", "axis": {"labelAngle": 0, "orient": "top"}}
+    y = {"field": "domain", "type": "nominal", "title": None, "sort": {"field": "order"}, "axis": {"labelLimit": 160}}
+    return _top(description, rows, width={"step": 118}, height={"step": 28}, layer=[
+        {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+         "encoding": {"x": x, "y": y,
+                      "color": {"field": "rating", "type": "nominal", "title": "CQC rating",
+                                "scale": {"domain": ratings, "range": [RATING_COLOURS[r] for r in ratings]}},
+                      "tooltip": _tooltip([("domain", "Domain", None), ("release", "Release", None),
+                                           ("rating", "Rating", None), ("published", "Rating published", None),
+                                           ("age", "Age at release", None)])}},
+        {"mark": {"type": "text", "fontSize": 10, "fontWeight": "bold"},
+         "encoding": {"x": x, "y": y, "text": {"field": "short"},
+                      "color": {"condition": {"test": "datum.rating === 'Requires improvement'", "value": "#212B32"},
+                                "value": "#FFFFFF"}}},
     ])

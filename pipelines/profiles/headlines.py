@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .sections import ASSESSMENT_LABELS, UNIT_FORMATS, _clean, number
+from .figures import UNIT_FORMATS, number
+from .figures import clean as _clean
+from .vocabulary import ASSESSMENTS, POSITIONS, label
 
 HEADLINE_CODES = ("nss_engagement", "nss_morale", "nss_q25c_recommend_work", "nss_q20a_secure_raising_concerns",
                   "wres_2", "wres_5", "wres_9_voting", "board_women_pct_voting", "board_vacant_posts")
-HEADLINE_COLUMNS = ("value", "unit", "assessment", "assessment_basis", "comparator_code", "benchmark_median",
-                    "source_table", "source_org_codes", "source_as_at_date")
-TONES = {"better": "good", "worse": "bad", "as_expected": "neutral"}
+HEADLINE_COLUMNS = ("value", "unit", "assessment", "assessment_basis", "comparator_code", "median_value",
+                    "comparator_position", "source_table", "source_org_codes", "source_as_at_date")
+TONES = {"better": "good", "worse": "bad"}  # only tested verdicts are coloured; a position never is
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,8 @@ class Headline:
     name: str
     period: int
     value: str
-    assessment: str  # better / as_expected / worse / not_assessed / missing
+    assessment: str  # a code of vocabulary.ASSESSMENTS (better, as_expected, worse, position_only, ...)
+    position: str  # top_quarter / middle / bottom_quarter among the comparator's organisations, or ""
     basis: str
     comparator: str
     source: str  # table, organisation code(s) and period of the published row(s) behind it
@@ -35,7 +38,12 @@ class Headline:
 
     @property
     def assessment_label(self) -> str:
-        return ASSESSMENT_LABELS.get(self.assessment, self.assessment.replace("_", " "))
+        """The verdict, and the position beside it when there is one (said to be a position)."""
+        verdict = label(ASSESSMENTS, self.assessment) if self.assessment else "No assessment"
+        if not self.position:
+            return verdict
+        position = label(POSITIONS, self.position).lower()
+        return f"{verdict}: {position}" if self.assessment == "position_only" else f"{verdict}; position: {position}"
 
 
 def headlines(rows: Iterable[dict], names: dict[str, str]) -> list[Headline]:
@@ -68,7 +76,7 @@ def _headline(row: dict, name: str) -> Headline:
     value = number(row.get("value"), fmt)
     comparator = ""
     if isinstance(row.get("comparator_code"), str):
-        median = row.get("benchmark_median")
+        median = row.get("median_value")
         comparator = (f"{row['comparator_code']} median {number(median, fmt)}" if _clean(median) is not None
                       else str(row["comparator_code"]))
     codes = row.get("source_org_codes")
@@ -78,4 +86,5 @@ def _headline(row: dict, name: str) -> Headline:
         source += f" (as at {str(row['source_as_at_date'])[:10]})"
     return Headline(str(row["indicator_code"]), name, int(row["period"]),
                     value + (unit if value != "not published" else ""), str(row.get("assessment") or ""),
-                    str(row.get("assessment_basis") or ""), comparator, source)
+                    str(row.get("comparator_position") or ""), str(row.get("assessment_basis") or ""), comparator,
+                    source)

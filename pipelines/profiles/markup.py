@@ -31,13 +31,24 @@ def statements(items: list[dict]) -> Markup:
     for st in items:
         body = "" if st["groups"] else ('<p class="muted">No indicator of this statement has a value or an '
                                         "assessment here.</p>")
+        if st.get("chance"):
+            body = f'<p class="chance">{escape(st["chance"])}.</p>' + body
         for group in st["groups"]:
             lines = "".join(
                 f"<li><strong>{escape(i['name'])}</strong> <code>{escape(i['code'])}</code>"
                 + (f": {escape(i['value'])}" if i["value"] else "")
                 + (f' <span class="muted">({escape(i["basis"])})</span>' if i["basis"] else "") + "</li>"
                 for i in group["items"])
-            body += f'<h4>{escape(group["label"])}</h4><ul class="indicator-list">{lines}</ul>'
+            meaning = f'<p class="muted">{escape(group["meaning"])}</p>' if group.get("meaning") else ""
+            body += f'<h4>{escape(group["label"])}</h4>{meaning}<ul class="indicator-list">{lines}</ul>'
         out.append(f'<details class="statement"><summary>{escape(st["statement"])} <span class="muted">'
                    f'({escape(st["coverage"])})</span></summary>{body}</details>')
     return Markup('<div class="statements">' + "".join(out) + "</div>")
+
+
+def glossary(kinds: list[tuple[str, list[tuple[str, str]]]]) -> Markup:
+    """What every label on the page means, by kind (verdicts, not judged, positions, trends)."""
+    parts = "".join(f"<h4>{escape(kind)}</h4><dl>" + "".join(f"<dt>{escape(name)}</dt><dd>{escape(meaning)}</dd>"
+                                                             for name, meaning in entries) + "</dl>"
+                    for kind, entries in kinds)
+    return Markup(f'<details class="glossary"><summary>What each label means</summary>{parts}</details>')

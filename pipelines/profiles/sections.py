@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from itertools import groupby
 
 import numpy as np
 
 from . import charts
+from .figures import NOT_PUBLISHED, Figure, Row, Section, by_org, number, value_range
+from .figures import clean as _clean
 from .markup import table_rows
+from .outcomes import Outcomes
 from .published import Publication, ident, pick
+from .vocabulary import ASSESSMENT_LABELS
+from .well_led import WellLedSummary
 
 KEY_QUESTIONS = ("nss_q25c_recommend_work", "nss_q25d_recommend_care", "nss_q20a_secure_raising_concerns",
                  "nss_q25e_safe_to_speak_up", "nss_q14c_harassment_colleagues", "nss_q16b_discrimination_colleagues",
@@ -32,87 +34,20 @@ KEY_QUESTIONS = ("nss_q25c_recommend_work", "nss_q25d_recommend_care", "nss_q20a
 WRES_PANELS = ("wres_2", "wres_3", "wres_4", "wres_5", "wres_6", "wres_7", "wres_8", "wres_9_voting")
 # (column of fct_board_composition, panel title, scale factor, board benchmark measure)
 BOARD_PANELS = (
-    ("board_size", "Board members in post", 1, "board_size"),
-    ("voting_members", "Voting members", 1, None),
-    ("vacant_posts", "Vacant posts", 1, None),
-    ("interim_posts", "Interim posts", 1, None),
+    ("board_size", "Board members in post", 1, "board_board_size"),
+    ("voting_members", "Voting members", 1, "board_voting_members"),
+    ("vacant_posts", "Vacant posts", 1, "board_vacant_posts"),
+    ("interim_posts", "Interim posts", 1, "board_interim_posts"),
     ("women_pct_voting", "Women, % of voting members", 1, "board_women_pct_voting"),
     ("bme_pct_voting", "BME, % of voting members", 1, "board_bme_pct_voting"),
     ("ceo_tenure_days", "Chief executive's tenure (years)", 1 / 365.25, "board_ceo_tenure_days"),
     ("chair_tenure_days", "Chair's tenure (years)", 1 / 365.25, "board_chair_tenure_days"),
     ("exec_appointed_12m_pct", "Executives appointed in the last 12 months, %", 1, "board_exec_appointed_12m_pct"),
 )
-ASSESSMENT_LABELS = {"better": "Better than expected", "as_expected": "As expected", "worse": "Worse than expected",
-                     "not_assessed": "Not assessed", "missing": "No value"}
-# Outcome tables (added as their sources land): time column, value column, reference line, panel column.
-OUTCOMES = (
-    ("fct_sickness_absence", "Staff sickness absence", ("month",), ("rate_pct",), ("rate_12m_pct",), (),
-     "Sickness absence rate, %", "12-month rolling rate"),
-    ("fct_fft", "Friends and Family Test", ("month",), ("pct_positive",), ("pct_positive_12m",), ("setting",),
-     "% positive", "12-month rolling %"),
-)
-CQC_RATINGS = "fct_cqc_ratings"
 WELL_LED = "fct_well_led_indicators"
-NOT_PUBLISHED = "not published"
 PEOPLE_PROMISE_ORDER = {c: i for i, c in enumerate(["PP1", "PP2", "PP3", "PP4", "PP5", "PP6", "PP7", "ENGAGEMENT",
                                                     "MORALE"])}
 FUNNEL_POINTS = 30  # points along each funnel limit line (a smooth curve on a log axis)
-UNIT_FORMATS = {"score_0_10": ".2f", "percent": ".1f", "ratio": ".2f", "percentage_points": ".1f", "count": ".0f",
-                "days": ".0f"}
-
-Row = dict
-
-
-@dataclass
-class Figure:
-    key: str
-    title: str
-    summary: str  # the text alternative: what the chart shows, in a sentence or two
-    spec: dict
-    columns: list[str]
-    rows: list[list[str]]
-    legend: list[tuple[str, str, str]] = field(default_factory=list)  # (swatch class, colour, label)
-    shared_rows: str = ""  # more table rows, rendered once for every page that shows them (a funnel's peers)
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    intro: str
-    figures: list[Figure] = field(default_factory=list)
-    html_blocks: list[dict] = field(default_factory=list)  # tables and lists rendered by the template
-
-
-def number(value, fmt: str = ".1f") -> str:
-    if _clean(value) is None:
-        return NOT_PUBLISHED
-    return format(float(value), fmt) if "f" in fmt else format(value, fmt)
-
-
-def _clean(value):
-    """JSON-safe: NaN/NA become null, decimals and numpy scalars plain Python, dates ISO."""
-    if value is None:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if math.isnan(value) else round(float(value), 6)
-    if isinstance(value, Decimal):
-        return round(float(value), 6)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()[:10]
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return None
-    return value
-
-
-def by_org(rows: list[Row]) -> dict[str, list[Row]]:
-    """Rows ordered by org_code, grouped by it."""
-    return {org: list(part) for org, part in groupby(rows, key=lambda r: r["org_code"])}
-
 
 class PageBuilder:
     """Every organisation's sections, from a handful of set-based queries made once for all pages."""
@@ -129,9 +64,8 @@ class PageBuilder:
         self._peer_parts: dict[tuple, tuple[list[tuple[str, Row, str]], list[int]]] = {}
         self._wres = self._wres_rows()
         self._board, self._board_bench = self._board_rows()
-        self._summary, self._summary_lines = self._summary_rows()
-        self._outcomes = {table: self._all_rows(table) for table, *_ in OUTCOMES}
-        self._ratings = self._all_rows(CQC_RATINGS)
+        self._well_led = WellLedSummary(pub, self.indicator_name)
+        self._outcomes = Outcomes(pub, self._all_rows)
         self._cohorts = self._all_rows("fct_programme_cohort_changes")
         self.headline_rows = self._headline_rows()
 
@@ -167,13 +101,14 @@ class PageBuilder:
     def sections(self, org_code: str) -> tuple[list[Section], set[str]]:
         """The page's sections in reading order, and the indicator codes they show (for the method notes)."""
         shown: set[str] = set()
-        builders = (self.people_promise, self.funnels, self.wres, self.board, self.well_led_summary,
-                    self.outcomes, self.programme)
+        builders = (self.people_promise, self.funnels, self.wres, self.board, self._well_led.section,
+                    self._outcomes.sections, self.programme)
         out = []
         for build in builders:
-            section = build(org_code, shown)
-            if section is not None and (section.figures or section.html_blocks):
-                out.append(section)
+            built = build(org_code, shown)
+            for section in built if isinstance(built, list) else [built]:
+                if section is not None and (section.figures or section.html_blocks):
+                    out.append(section)
         return out, shown
 
     # ------------------------------------------------------------------ People Promise
@@ -221,7 +156,7 @@ class PageBuilder:
         spec = charts.small_multiples(data, description=summary, x_title="Survey year", y_title="Score (0-10)",
                                       band_title="Group middle half", reference_title="Group median")
         table = [[r["measure_name"], str(r["survey_year"]), number(r["score"], ".2f"),
-                  number(r["median_value"], ".2f"), _range(r["p25_value"], r["p75_value"], ".2f"),
+                  number(r["median_value"], ".2f"), value_range(r["p25_value"], r["p75_value"], ".2f"),
                   number(r["base_n"], ",.0f")] for r in scores]
         figure = Figure("people-promise", "People Promise elements and themes", summary, spec,
                         ["Measure", "Year", "Score", "Group median", "Group middle half", "Responses"], table,
@@ -239,7 +174,8 @@ class PageBuilder:
         if not self.pub.has(WELL_LED, *needed):
             return {}, {}
         own = self._latest_well_led(KEY_QUESTIONS, ("value", "base_n", "funnel_target", "overdispersion_phi",
-                                                    "comparator_code", "ci_lower", "ci_upper", "assessment"),
+                                                    "overdispersion_model", "overdispersion_tau2", "comparator_code",
+                                                    "ci_lower", "ci_upper", "assessment"),
                                     "value is not null and funnel_target is not null")
         peers: dict[tuple, list[Row]] = defaultdict(list)
         for r in self.pub.rows("select indicator_code, period, comparator_code, org_code, base_n, value "
@@ -261,8 +197,9 @@ class PageBuilder:
         return Section("funnels", "Key questions among peers (funnel plots)",
                        "Each dot is an organisation of the comparator group, placed by its number of responses and "
                        "its % answering favourably; the funnels are the 95% and 99.8% limits around the group's "
-                       "pooled %, widened for overdispersion. Outside the 99.8% limits is better or worse than "
-                       "expected; inside is as expected.", figures)
+                       "pooled %, widened by the real spread between organisations (additive random effects, "
+                       "Spiegelhalter 2005). Outside the 99.8% limits is better or worse than expected; inside is "
+                       "as expected.", figures)
 
     def _peer_points(self, group: tuple) -> tuple[list[tuple[str, Row, str]], list[int]]:
         """A comparator group's members as (org, chart point, table row), rendered once for all its pages;
@@ -277,18 +214,19 @@ class PageBuilder:
             self._peer_parts[group] = ([(*points[i], rows[i]) for i in range(len(members))], ranked)
         return self._peer_parts[group]
 
-    def _limit_points(self, group: tuple, target: float, phi: float | None) -> list[Row]:
-        """The 95% and 99.8% limits along the group's range of responses (the same for all its members)."""
-        key = (*group, target, phi)
+    def _limit_points(self, group: tuple, target: float, spread: tuple) -> list[Row]:
+        """The 95% and 99.8% limits along the group's range of responses (the same for all its members), by the
+        overdispersion model the warehouse used: `spread` is ("additive", tau2) or ("multiplicative", phi)."""
+        key = (*group, target, *spread)
         if key not in self._limits:
             ns = [float(r["base_n"]) for r in self._peers.get(group, []) if _clean(r["base_n"]) is not None]
             points = []
-            if ns and phi is not None:
+            if ns and spread[1] is not None:
                 grid = np.geomspace(max(10, min(ns) * 0.8), max(ns) * 1.15, FUNNEL_POINTS)
                 for level, z in (("95%", 1.959964), ("99.8%", 3.090232)):
                     for side, sign in (("lower", -1), ("upper", 1)):
                         for n in grid:
-                            limit = 100 * (target + sign * z * math.sqrt(phi * target * (1 - target) / n))
+                            limit = 100 * (target + sign * z * math.sqrt(_funnel_variance(target, n, *spread)))
                             points.append({"kind": "limit", "limit": f"{level} {side}", "level": level,
                                            "n": round(float(n), 1), "value": round(min(100.0, max(0.0, limit)), 3)})
             self._limits[key] = points
@@ -299,9 +237,9 @@ class PageBuilder:
         group = (code, period, comparator)
         members, ranked = self._peer_points(group)
         peers = [m for m in members if m[0] != org]
-        target, phi = float(row["funnel_target"]) / 100, _clean(row["overdispersion_phi"])
+        target = float(row["funnel_target"]) / 100
         data: list[Row] = [point for _, point, _ in peers]
-        data += self._limit_points(group, target, phi)
+        data += self._limit_points(group, target, _spread(row))
         data.append({"kind": "trust", "label": org, "n": _clean(row["base_n"]), "value": _clean(row["value"]),
                      "lo": _clean(row["ci_lower"]), "hi": _clean(row["ci_upper"])})
         name = self.indicator_name(code)
@@ -311,7 +249,7 @@ class PageBuilder:
                    f"pooled figure is {number(row['funnel_target'])}%. Funnel reading: {assessment.lower()}.")
         spec = charts.funnel(data, description=summary, y_title="% favourable")
         table = [[org + " (this organisation)", number(row["base_n"], ",.0f"), number(row["value"]),
-                  _range(row["ci_lower"], row["ci_upper"], ".1f")]]
+                  value_range(row["ci_lower"], row["ci_upper"], ".1f")]]
         peer_rows = "".join(members[i][2] for i in ranked if members[i][0] != org)
         return Figure(f"funnel-{code}", f"{name} ({int(period)})", summary, spec,
                       ["Organisation", "Responses", "% favourable", "95% interval"], table,
@@ -356,7 +294,7 @@ class PageBuilder:
                              "band_lo": target[0], "band_hi": target[1], "reference": target[2]})
                 fmt = ".2f" if r["value_unit"] == "ratio" else ".1f"
                 table.append([label, str(r["reporting_year"]), number(r["value"], fmt),
-                              _range(r["ci_lower"], r["ci_upper"], fmt),
+                              value_range(r["ci_lower"], r["ci_upper"], fmt),
                               assessments.get((r["indicator_code"], year), "")])
             shown.update(r["indicator_code"] for r in series)
             summary = ("WRES indicators 2 to 9 by reporting year with their 95% intervals. Indicators 2-4 are "
@@ -391,8 +329,8 @@ class PageBuilder:
                                   charts.interval_dots(data, description=summary, x_title="Relative representation",
                                                        reference=1.0, band=(0.8, 1.25), label_width=200),
                                   ["Staff group and band", "Value", "95% interval"],
-                                  [[r["label"], number(r["value"], ".2f"), _range(r["ci_lower"], r["ci_upper"], ".2f")]
-                                   for r in latest]))
+                                  [[r["label"], number(r["value"], ".2f"),
+                                    value_range(r["ci_lower"], r["ci_upper"], ".2f")] for r in latest]))
         if not figures:
             return None
         return Section("wres", "Workforce Race Equality Standard",
@@ -408,13 +346,13 @@ class PageBuilder:
         rows = by_org(pub.rows(f"select {pick(pub, table, 'org_code', 'as_at_date', *columns)} from {table} "
                                "order by org_code, as_at_date"))
         bench: dict[tuple, tuple] = {}
-        needed = ("geography_level", "geography_code", "measure_code", "as_at_date", "trust_q1", "trust_q3",
-                  "trust_median")
+        needed = ("geography_level", "geography_code", "measure_code", "as_at_date", "p25_value", "p75_value",
+                  "median_value")
         if pub.has("fct_board_benchmarks", *needed):
-            for r in pub.rows("select geography_code, measure_code, as_at_date, trust_q1, trust_q3, trust_median "
+            for r in pub.rows("select geography_code, measure_code, as_at_date, p25_value, p75_value, median_value "
                               "from fct_board_benchmarks where geography_level = 'benchmark_group'"):
                 bench[(r["geography_code"], r["measure_code"], str(r["as_at_date"])[:10])] = (
-                    r["trust_q1"], r["trust_q3"], r["trust_median"])
+                    r["p25_value"], r["p75_value"], r["median_value"])
         return rows, bench
 
     def board(self, org: str, shown: set[str]) -> Section | None:
@@ -442,135 +380,22 @@ class PageBuilder:
         days = [str(r["as_at_date"])[:10] for r in board]
         summary = (f"The board of {org} at each quarter end from {min(days)} to {max(days)}: size, vacancies, "
                    "interim posts, women and BME shares of voting members, and the tenure of the chief executive and "
-                   "chair, against the middle half of the benchmarking group (women: the 45-55% band). A share is not "
-                   "published where a group has fewer than 5 people; such quarters are gaps.")
+                   "chair, against the middle half and median of the benchmarking group (a position, not a "
+                   "verdict). Women are shown against 50%: a board has parity when floor(n/2) or ceil(n/2) of its n "
+                   "voting members are women, a target every board size can meet. A share is not published where a "
+                   "group has fewer than 5 people; such quarters are gaps.")
         spec = charts.small_multiples(data, description=summary, x_title="Quarter end", y_title="Value",
                                       temporal=True, value_format=".1f", band_title="Group middle half or target",
                                       reference_title="Group median or target", width=190)
         figure = Figure("board", "Board composition and stability by quarter", summary, spec,
                         ["Measure", "Quarter end", "Value"], table,
                         [("line", charts.NHS_BLUE, "This organisation"),
-                         ("dash", charts.GREY, "Group median (or target)"),
-                         ("band", "#C8D3DA", "Group middle half (women: 45-55%)")])
+                         ("dash", charts.GREY, "Group median (women: 50%, parity)"),
+                         ("band", "#C8D3DA", "Group middle half (25th-75th percentile)")])
         return Section("board", "Board composition and stability",
                        "From the trust's board registers as at each quarter end. Percentages by gender or ethnicity "
                        "are withheld where the group has fewer than 5 people: they appear nowhere on this page.",
                        [figure])
-
-    # ------------------------------------------------------------------ well-led summary
-    def _summary_rows(self) -> tuple[dict[str, list[Row]], dict[str, dict[str, Row]]]:
-        pub, table = self.pub, "fct_well_led_summary"
-        if not pub.has(table, "org_code", "period", "statement_name"):
-            return {}, {}
-        rows = by_org(pub.rows(f"select w.* from {table} w join (select org_code, max(period) as period from {table} "
-                               "group by org_code) s on s.org_code = w.org_code and s.period = w.period "
-                               "order by w.org_code, w.rowid"))
-        lines: dict[str, dict[str, Row]] = defaultdict(dict)
-        if pub.has(WELL_LED, "org_code", "indicator_code", "period"):
-            columns = pick(pub, WELL_LED, "org_code", "indicator_code", "unit", "value", "benchmark_median",
-                           "assessment_basis")
-            for r in pub.rows(f"select {columns} from (select w.* from {WELL_LED} w join (select org_code, "
-                              f"max(period) as period from {table} group by org_code) s "
-                              "on s.org_code = w.org_code and s.period = w.period)"):
-                lines[r["org_code"]][r["indicator_code"]] = r
-        return rows, dict(lines)
-
-    def well_led_summary(self, org: str, shown: set[str]) -> Section | None:
-        latest = self._summary.get(org, [])
-        if not latest:
-            return None
-        period = int(latest[0]["period"])
-        order = "statement_order" if "statement_order" in latest[0] else "statement_code"
-        if order in latest[0]:
-            latest = sorted(latest, key=lambda r: (r[order] is None, r[order]))
-        columns = list(latest[0])
-        categories = [c for c in ASSESSMENT_LABELS if f"{c}_count" in columns]
-        categories += [c.removesuffix("_count") for c in columns if c.endswith("_count")
-                       and c.removesuffix("_count") not in categories
-                       and c.removesuffix("_count") not in ("improved", "deteriorated")]
-        labels = {c: ASSESSMENT_LABELS.get(c, c.replace("_", " ").capitalize()) for c in categories}
-        data = [{"statement": r["statement_name"], "order": i, "category": labels[c], "category_order": k,
-                 "count": _clean(r[f"{c}_count"])}
-                for i, r in enumerate(latest) for k, c in enumerate(categories) if _clean(r[f"{c}_count"])]
-        text = (f"For each CQC well-led quality statement in {period}, how many of its indicators for {org} are "
-                "better than expected, as expected, worse than expected, not assessed or without a value. "
-                "Evidence for a conversation, not a rating.")
-        spec = charts.stacked_counts(data, description=text, categories=categories, labels=labels)
-        table = [[r["statement_name"], *[number(r[f"{c}_count"], ".0f") for c in categories],
-                  str(r.get("evidence_coverage", ""))] for r in latest]
-        figure = Figure("well-led", f"Well-led evidence by quality statement ({period})", text, spec,
-                        ["Quality statement", *[labels[c] for c in categories], "Evidence coverage"], table)
-        indicators = self._summary_lines.get(org, {})
-        details = []
-        for r in latest:
-            groups = []
-            for c in categories:
-                codes = r.get(f"{c}_indicator_codes")
-                codes = codes.split("|") if isinstance(codes, str) else []
-                items = [self._indicator_line(indicators, code) for code in codes if code]
-                shown.update(code for code in codes if code)
-                if items:
-                    groups.append({"label": labels[c], "items": items})
-            details.append({"statement": r["statement_name"], "coverage": str(r.get("evidence_coverage", "")),
-                            "groups": groups})
-        return Section("well-led", "Well-led: the evidence behind each quality statement",
-                       "Counts of indicators by their assessment against the comparator (funnel limits, targets or "
-                       "quartile positions, as each indicator's method says). Open a statement to see the "
-                       "indicators behind each count.", [figure], [{"kind": "statements", "items": details}])
-
-    def _indicator_line(self, indicators: dict[str, Row], code: str) -> dict:
-        name = self.indicator_name(code)
-        row = indicators.get(code)
-        if row is None:
-            return {"name": name, "code": code, "value": "", "basis": ""}
-        fmt = UNIT_FORMATS.get(str(row["unit"]), ".2f")
-        value = number(row["value"], fmt)
-        if _clean(row["benchmark_median"]) is not None:
-            value += f" (comparator median {number(row['benchmark_median'], fmt)})"
-        return {"name": name, "code": code, "value": value, "basis": str(row["assessment_basis"] or "")}
-
-    # ------------------------------------------------------------------ outcomes
-    def outcomes(self, org: str, shown: set[str]) -> Section | None:
-        figures, blocks = [], []
-        for table, title, times, values, references, panels, y_title, reference_title in OUTCOMES:
-            rows = self._outcomes.get(table, {}).get(org, [])
-            time, value = _first(rows, times), _first(rows, values)
-            if not rows or time is None or value is None:
-                continue
-            reference, panel = _first(rows, references), _first(rows, panels)
-            rows = sorted(rows, key=lambda r: (r[time] is None, str(r[time])))
-            data = [{"panel": str(r[panel]) if panel else title, "order": 0, "x": str(r[time])[:10],
-                     "x_label": str(r[time])[:10], "value": _clean(r[value]),
-                     "reference": _clean(r[reference]) if reference else None, "band_lo": None, "band_hi": None}
-                    for r in rows]
-            summary = (f"{title} for {org}, {str(rows[0][time])[:10]} to {str(rows[-1][time])[:10]}: "
-                       f"{y_title.lower()} by month" + (f", with the {reference_title.lower()}" if reference else "")
-                       + ". Withheld months are gaps.")
-            figures.append(Figure(table, title, summary,
-                                  charts.small_multiples(data, description=summary, x_title="Month",
-                                                         y_title=y_title, temporal=True, value_format=".1f",
-                                                         reference_title=reference_title, columns=2, width=300),
-                                  ["Series", "Month", y_title, reference_title],
-                                  [[d["panel"], d["x_label"], number(d["value"]), number(d["reference"])]
-                                   for d in data],
-                                  [("line", charts.NHS_BLUE, y_title), ("dash", charts.GREY, reference_title)]))
-        ratings = self._ratings.get(org, [])
-        domain, rating = _first(ratings, ("domain",)), _first(ratings, ("rating",))
-        if ratings and domain and rating:
-            release = _first(ratings, ("release_date",))
-            if release:
-                newest = max(str(r[release]) for r in ratings)
-                ratings = [r for r in ratings if str(r[release]) == newest]
-            published = _first(ratings, ("rating_publication_date",))
-            blocks.append({"kind": "table", "caption": "CQC ratings (latest release)",
-                           "columns": ["Domain", "Rating", "Rating published"],
-                           "rows": [[str(r[domain]), str(r[rating]), str(r[published])[:10] if published else ""]
-                                    for r in ratings]})
-        if not figures and not blocks:
-            return None
-        return Section("outcomes", "Outcomes beside culture",
-                       "Outcome measures from their own publications, shown as trends within the organisation "
-                       "(not league tables).", figures, blocks)
 
     # ------------------------------------------------------------------ programme cohort
     def programme(self, org: str, shown: set[str]) -> Section | None:
@@ -602,7 +427,7 @@ class PageBuilder:
             table = [[r["name"], _period_value(r.get("before_period"), r.get("before_value")),
                       _period_value(r.get("latest_period"), r.get("latest_value")),
                       number(r.get("trust_change"), "+.2f"), number(r.get("comparator_change"), "+.2f"),
-                      number(r["difference_in_differences"], "+.2f"), _range(r["ci_lower"], r["ci_upper"], "+.2f"),
+                      number(r["difference_in_differences"], "+.2f"), value_range(r["ci_lower"], r["ci_upper"], "+.2f"),
                       str(r.get("relative_change")).replace("_", " ")
                       + (f" ({r['not_estimable_reason']})" if isinstance(r.get("not_estimable_reason"), str)
                          else "")]
@@ -638,9 +463,17 @@ class PageBuilder:
         return f"{head}: {rest.strip()[:38]}…" if len(rest.strip()) > 38 else name
 
 
-def _first(rows: list[Row], names: tuple[str, ...]) -> str | None:
-    """The first of `names` that the rows have (columns are read by name, never by position)."""
-    return next((n for n in names if rows and n in rows[0]), None)
+def _spread(row: Row) -> tuple:
+    """The overdispersion the warehouse applied to this row's funnel: additive (tau-squared, the default) or
+    multiplicative (phi); a row published before the additive model read as multiplicative."""
+    if row.get("overdispersion_model") == "additive":
+        return ("additive", _clean(row.get("overdispersion_tau2")))
+    return ("multiplicative", _clean(row.get("overdispersion_phi")))
+
+
+def _funnel_variance(target: float, n: float, model: str, spread: float) -> float:
+    binomial = target * (1 - target) / n
+    return binomial + spread if model == "additive" else binomial * spread
 
 
 def _above(a, b) -> bool:
@@ -650,12 +483,6 @@ def _above(a, b) -> bool:
 def _scaled(value, scale: float):
     value = _clean(value)
     return None if value is None else value * scale
-
-
-def _range(lo, hi, fmt: str) -> str:
-    if _clean(lo) is None or _clean(hi) is None:
-        return ""
-    return f"{format(float(lo), fmt)} to {format(float(hi), fmt)}"
 
 
 def _period_value(period, value) -> str:

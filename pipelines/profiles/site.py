@@ -24,7 +24,7 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
-from . import markup
+from . import markup, vocabulary
 from .downloads import Downloads, plan_downloads, write_downloads
 from .headlines import headlines
 from .overview import overview
@@ -112,6 +112,14 @@ class Common:
         self.gates = f"Quality gates of the run: {gates}." if gates else ""
         self.sources = markup.plain_table("Sources in this publication", ["Source", "Status", "Detail"], sources)
         self.files = files_by_org(manifest)
+        self.glossary = markup.glossary(vocabulary.glossary())  # the same on every page: rendered once
+
+    def block_html(self, block: dict) -> Markup:
+        if block["kind"] == "statements":
+            return markup.statements(block["items"])
+        if block["kind"] == "glossary":
+            return self.glossary
+        return markup.plain_table(block["caption"], block["columns"], block["rows"])
 
 
 def _method_fields(row: dict) -> list[tuple[str, str]]:
@@ -162,8 +170,7 @@ def trust_context(builder: PageBuilder, common: Common, plan: Downloads, code: s
     for section in sections:
         _finished(section.figures)
         for block in section.html_blocks:
-            block["html"] = (markup.statements(block["items"]) if block["kind"] == "statements"
-                             else markup.plain_table(block["caption"], block["columns"], block["rows"]))
+            block["html"] = common.block_html(block)
     tiles = [{"value": h.value, "label": f"{h.name} ({h.period}) · {h.assessment_label.lower()}", "tone": h.tone}
              for h in headlines(builder.headline_rows.get(code, []), common.names)[:6]]
     facts = " · ".join(str(v) for v in (
