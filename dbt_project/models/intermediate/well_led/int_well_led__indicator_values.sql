@@ -190,7 +190,12 @@ source_values as (
         ci_lower,
         ci_upper,
         is_suppressed,
-        is_comparable_with_prior
+        is_comparable_with_prior,
+        cast(null as {{ type_double() }}) as white_numerator,
+        cast(null as {{ type_double() }}) as white_denominator,
+        cast(null as {{ type_double() }}) as bme_numerator,
+        cast(null as {{ type_double() }}) as bme_denominator,
+        cast(null as {{ dbt.type_boolean() }}) as is_target_met
 
     from outcomes
 
