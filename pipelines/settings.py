@@ -15,11 +15,11 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 # The published-level sources, parsed in Python (pipelines/sources/ingest.py), in the order listed everywhere.
 SOURCES = ("ods", "staff_survey", "wres", "board", "sickness_absence", "cqc_ratings", "fft")
-# Every landing folder (SOURCES.md section 0): respondent-level data is copied by the engine itself
+# Every landing folder (docs/source_formats.md): respondent-level data is copied by the engine itself
 # (pipelines/sources/respondents.py), never parsed into pandas.
 LANDED_SOURCES = (*SOURCES, "respondents")
 
-# DuckDB files must stay readable by DuckDB 1.4/1.5 and the BI drivers built on them (DESIGN.md).
+# DuckDB files must stay readable by DuckDB 1.4/1.5 and the BI drivers built on them (docs/architecture.md).
 DUCKDB_STORAGE_VERSION = "v1.4.0"
 
 # How many published versions to keep beside the current one.

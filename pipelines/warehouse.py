@@ -305,7 +305,7 @@ class PostgresWarehouse:
 
 
 def period_prefix(source: str, period: str) -> str:
-    """The `_source_file` prefix of a period's rows: files sit in `<source>/<period>/` (SOURCES.md section 0)."""
+    """The `_source_file` prefix of a period's rows: files sit in `<source>/<period>/` (docs/source_formats.md)."""
     return f"{source}/{period}/"
 
 

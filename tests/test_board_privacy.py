@@ -1,7 +1,7 @@
 """Privacy gate on a real publication: no published table holds member-level rows or member attributes.
 
 Board registers carry a pseudonym, the post and each member's gender and ethnic category; the publication
-may hold aggregates only (DESIGN.md, Privacy). Checked on the sample refresh's published file against the
+may hold aggregates only (docs/architecture.md, Privacy). Checked on the sample refresh's published file against the
 raw registers of its build warehouse, so any table any issue adds is covered.
 """
 

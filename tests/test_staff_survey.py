@@ -160,7 +160,7 @@ def test_real_national_results_give_the_wres_figures(real_national):
         return float(row.value.iloc[0])
 
     white, bme = "White staff", "Staff from all other ethnic groups combined"
-    assert 100 - value("Q14a", white, 1) == pytest.approx(23.5, abs=0.05)  # SOURCES.md 1.4
+    assert 100 - value("Q14a", white, 1) == pytest.approx(23.5, abs=0.05)  # the 2024 national results file
     assert 100 - value("Q14a", bme, 1) == pytest.approx(28.6, abs=0.05)
     assert value("Q15", white, 1) == pytest.approx(58.85, abs=0.005)
     assert value("Q15", bme, 1) == pytest.approx(49.51, abs=0.005)

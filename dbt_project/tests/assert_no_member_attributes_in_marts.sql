@@ -1,7 +1,7 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_board_composition'}}}) }}
 {#
     Privacy: gender, ethnicity and identifiers of board members feed aggregates only and must never be a
-    column of a published table (DESIGN.md, Privacy), nor may a count or share of a board register's members
+    column of a published table (docs/architecture.md, Privacy), nor may a count or share of a board register's members
     by ethnic group or gender that bypasses the board tables' small-number suppression (a register_* column
     naming a group). Fails with one row per offending column.
     The depends_on refs make the test run after every mart that board registers feed is built.

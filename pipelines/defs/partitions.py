@@ -1,6 +1,6 @@
 """Per-source partitioned ingest jobs, and the unpartitioned build-and-publish job that follows them.
 
-Partitions (dynamic, one key per landed period folder, SOURCES.md section 0):
+Partitions (dynamic, one key per landed period folder, docs/source_formats.md):
 
 - `staff_survey_survey_years`: `2023`, `2024`, ... (survey year)
 - `wres_reporting_years`: `2024`, ... (reporting year of the 31 March snapshot)

@@ -1,6 +1,6 @@
 """Sensors: a national refresh when landed files change, and a record (and webhook) for every failed run.
 
-`landing_files_sensor` hashes the landing folder (SOURCES.md section 0) on every tick and compares it with
+`landing_files_sensor` hashes the landing folder (docs/source_formats.md) on every tick and compares it with
 the state held in its cursor, one digest per source period (`ods`, `staff_survey/2024`, `board/2024-03-31`,
 ...). A new, changed or removed file changes its period's digest and requests one `national_refresh`; an
 unchanged folder requests nothing. The cursor stays small however many files land (one entry per period,

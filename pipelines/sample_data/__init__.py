@@ -1,4 +1,4 @@
-"""Sample data: a synthetic landing folder in the official formats (SOURCES.md), for demos and tests.
+"""Sample data: a synthetic landing folder in the official formats (docs/source_formats.md), for demos and tests.
 
     from pipelines.sample_data import generate
     generate(Path("data/landing"), trusts=210, years=(2021, 2022, 2023, 2024), seed=42)
@@ -6,15 +6,15 @@
 `trusts` (at least 5) counts the English NHS trusts open at the end of the period, split among acute,
 acute specialist, mental health, community and ambulance trusts in England's 2024 proportions (one of
 each kind at least); 210 is England's size. `years` are survey years; WRES reporting years are each + 1.
-It writes (paths relative to `out`, section numbers of SOURCES.md):
+It writes (paths relative to `out`; the formats are in docs/source_formats.md):
 
-- `ods/etr.csv` (5): the ODS trusts file, byte-compatible with the real extract (no header, 27 quoted
+- `ods/etr.csv`: the ODS trusts file, byte-compatible with the real extract (no header, 27 quoted
   fields, CRLF, sorted by code). Open English trusts; long-closed trusts; with trusts >= 6 also two trusts
   merged away during the period (RZ8, RZ9, closed 31 October of the second-last survey year) and their
   successor with a new-style 5-character code (G9Z8S, opened 1 November, same ICB; the map is the dbt seed
   org_successors.csv); with trusts >= 20 also two Welsh trusts (blank region and ICB, GOR `W`), which appear
   in no other source.
-- `staff_survey/<YYYY>/NSS<YY>_detailed_spreadsheets_organisational_results.xlsx` (1): the organisational
+- `staff_survey/<YYYY>/NSS<YY>_detailed_spreadsheets_organisational_results.xlsx`: the organisational
   results workbook in the layout of the real 2024 file, with that year's sheet names and question codes
   (see `catalogue` for the 2021-2022 approximations; 2023 = 2024). Units sorted by code: every trust open on
   30 September of the survey year; one trust reporting as two units `<legal>1` (acute sector) and
@@ -22,13 +22,13 @@ It writes (paths relative to `out`, section numbers of SOURCES.md):
   that Q13d, Q14d and Q16c show `-` suppression at every scale; with trusts >= 20 also a Community Surgical
   Services unit and one mental health trust with a `T` code that etr.csv does not list (as TAD, TAF, TAH,
   TAJ in 2024); it has no WRES return or board register (the raw suites accept `R` codes only).
-- `staff_survey/<YYYY>/NSS<YY>_detailed_spreadsheets_national_results.xlsx` (1.4): all trusts, each region and
+- `staff_survey/<YYYY>/NSS<YY>_detailed_spreadsheets_national_results.xlsx`: all trusts, each region and
   the ethnicity summary (White vs all other groups), derived from that year's trusts (see `national`).
-- `staff_survey/<YYYY>/NSS<YY>_benchmark_report_data.xlsx` (2): WRES 5-8 ethnicity splits as fractions for
+- `staff_survey/<YYYY>/NSS<YY>_benchmark_report_data.xlsx`: WRES 5-8 ethnicity splits as fractions for
   every trust unit and up to five years of history (see `benchmark`).
-- `wres/<YYYY>/WRES_<org_code>_<YYYY>.csv` (3.1): one per English trust in etr.csv per reporting year
+- `wres/<YYYY>/WRES_<org_code>_<YYYY>.csv`: one per English trust in etr.csv per reporting year
   (= survey year + 1), indicators 1-4 and 9 (see `wres`).
-- `board/<YYYY-MM-DD>/BOARD_<org_code>_<YYYY-MM-DD>.csv` (4): one per English trust in etr.csv per quarter end,
+- `board/<YYYY-MM-DD>/BOARD_<org_code>_<YYYY-MM-DD>.csv`: one per English trust in etr.csv per quarter end,
   31 March of the first survey year to 31 March of the last reporting year (see `board`).
 - Outcome sources, January of the first survey year to December of the last (docs/sources.md):
   `sickness_absence/<YYYY-MM>/*.csv` (the legacy long series up to March 2022, then the monthly layouts,
@@ -39,7 +39,7 @@ It writes (paths relative to `out`, section numbers of SOURCES.md):
 What is synthetic: everything. Organisation names are invented place names, codes follow ODS patterns
 but are random, and all values are simulated. What is realistic: formats, code patterns, question texts
 and options (2024 catalogue extracted from the real file, `catalogue_2024.json`), each group's average
-answer and spread (2024 aggregates), score construction (SOURCES.md 1.1/1.2, reconciling within 0.02
+answer and spread (2024 aggregates), score construction (docs/source_formats.md, Item scores; reconciling within 0.02
 except PP4_1 and PP5_2, whose rule is unknown), WRES 5-8 gaps shaped like the 2024 per-trust file.
 Each organisation has a latent culture level (persistent across years, AR(1) with 0.88) that moves its
 survey results, its WRES relative likelihoods and BME representation by band, and the benchmark gaps,

@@ -4,7 +4,7 @@
 `extract_catalogue.py`. Everything here is keyed internally on the **2024 question code** (the concept);
 `layout(year)` renames codes and sheets to that year's numbering when a workbook is written.
 
-2021-2023 layouts are approximations. SOURCES.md 1.3 fixes: 2023 = 2024; the stable codes (Q2a-c,
+2021-2023 layouts are approximations. Third-party parsers fix: 2023 = 2024; the stable codes (Q2a-c,
 Q3a-i, Q4a-d, Q9a-i, Q11a-e, Q12a-g, Q13a-d, Q14a-d, Q15, Q16a-b, Q21); gender/age, ethnicity, occupation
 and "often think about leaving" codes; the background sheet ranges. Where it is silent we chose:
 - 2022: no Q22 (food) and no Q33 (working from home); appraisal Q23 -> Q22, development Q24 -> Q23,
@@ -156,7 +156,7 @@ def code_map(year: int) -> dict[str, str]:
     return {c: yc for sheet in layout(year) for yc, c in sheet.questions}
 
 
-# --- scores (SOURCES.md 1.1 and 1.2, 2024 codes) -------------------------------------------------
+# --- scores (docs/source_formats.md, Item scores; 2024 codes) ------------------------------------
 def _expand(spec: str) -> tuple[str, ...]:
     """'Q25a-d Q6a' -> ('Q25a', 'Q25b', 'Q25c', 'Q25d', 'Q6a')."""
     out = []
@@ -184,7 +184,7 @@ COMPOSITES: dict[str, tuple[str, ...]] = {
     "PP5": ("PP5_1", "PP5_2"), "PP6": ("PP6_1", "PP6_2"), "PP7": ("PP7_1", "PP7_2"),
     "Staff Engagement": ("E_1", "E_2", "E_3"), "Morale": ("M_1", "M_2", "M_3"),
 }
-# Sub-scores whose published rule is not known (SOURCES.md 1.1): generated as an approximation plus an
+# Sub-scores whose published rule is not known (docs/source_formats.md): generated as an approximation plus an
 # offset fitted on the 2024 file, so they do NOT reconcile with the item formula. Offsets: published - recomputed.
 UNRECONCILED = {"PP4_1": 0.075, "PP5_2": 0.15}
 

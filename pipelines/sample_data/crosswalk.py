@@ -6,12 +6,12 @@ Writes three dbt seeds (reviewed like code; a test checks they are up to date):
   id (`q26a_leave`: the 2024 code plus a short slug), text, response scale, favourable options, polarity, and
   whether the year is comparable with the concept's previous year (with the reason when not).
 - `staff_survey_response_scales.csv`: per response scale and option, whether it is favourable and its item
-  score 0-10 (SOURCES.md 1.1), oriented so that higher is better.
-- `staff_survey_score_items.csv`: which question concepts make each sub-score (SOURCES.md 1.2) and whether the
+  score 0-10 (docs/source_formats.md, Item scores), oriented so that higher is better.
+- `staff_survey_score_items.csv`: which question concepts make each sub-score and whether the
   published score can be recomputed from them (PP4_1 and PP5_2: rule not known).
 
 Codes per year come from `catalogue.code_map(year)`: 2024 is verified on the real file, 2023 equals 2024 and
-the 2021-2022 numbering follows SOURCES.md 1.3 where it speaks and the catalogue's documented choices elsewhere.
+the 2021-2022 numbering follows third-party parsers where they speak and the catalogue's documented choices elsewhere.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def scale_rows() -> list[dict]:
     return rows
 
 
-# SOURCES.md 1.2 (PP4_1 with the 'reported it' items, which the catalogue's scoring leaves out).
+# Sub-score membership (PP4_1 with the 'reported it' items, which the catalogue's scoring leaves out).
 MEMBERSHIP = {**cat.SUB_SCORES, "PP4_1": cat._expand("Q3g-i Q5a Q11a Q13d Q14d")}
 NOT_RECONCILABLE = {"PP4_1": "rule not known (includes the 'reported it' items Q13d, Q14d, which are not scored)",
                     "PP5_2": "staff answering No to Q23a (no appraisal) score 0 and 'Can't remember' is left out: "

@@ -14,7 +14,7 @@ organisation_years as (
 
 suppressed as (
 
-    -- Fewer than 10 responses (or a hidden option) is never published (DESIGN.md, Privacy).
+    -- Fewer than 10 responses (or a hidden option) is never published (docs/architecture.md, Privacy).
     select
         org_code,
         survey_year,

@@ -26,7 +26,7 @@ measure_comparability as (
 
 scores_suppressed as (
 
-    -- Fewer than 10 responses is never published, whatever the file says (DESIGN.md, Privacy).
+    -- Fewer than 10 responses is never published, whatever the file says (docs/architecture.md, Privacy).
     select
         org_code,
         survey_year,
