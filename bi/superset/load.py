@@ -65,7 +65,6 @@ def main() -> int:
     app = create_app()
     with app.app_context(), app.test_request_context():
         from superset import db, security_manager
-        from superset.commands.dashboard.importers.dispatcher import ImportDashboardsCommand
         from superset.connectors.sqla.models import SqlaTable
         from superset.models.slice import Slice
 
@@ -75,7 +74,7 @@ def main() -> int:
         passwords = {"databases/wellled.yaml": password} if password else {}
         with zipfile.ZipFile(as_zip(files)) as archive:
             contents = {n.split("/", 1)[1]: archive.read(n).decode() for n in archive.namelist()}
-        ImportDashboardsCommand(contents, overwrite=True, passwords=passwords).run()
+        import_bundle(contents, passwords)
         for dataset in db.session.query(SqlaTable).all():
             dataset.fetch_metadata()  # every column, with the publication's descriptions
         db.session.commit()
@@ -83,6 +82,22 @@ def main() -> int:
         print(f"Imported {len(charts)} charts and {db.session.query(SqlaTable).count()} datasets against {schema} "
               f"of {make_url(uri).render_as_string(hide_password=True)}")
         return check(charts) if args.check else 0
+
+
+def import_bundle(contents: dict[str, str], passwords: dict[str, str]) -> None:
+    """Import the bundle so that it replaces what an earlier import left. A dashboard import alone never
+    overwrites its database, datasets or charts: a changed chart, or a URI switched between the DuckDB file
+    and the served PostgreSQL, would keep the old definition. So each kind is imported with overwrite first."""
+    from superset.commands.chart.importers.dispatcher import ImportChartsCommand
+    from superset.commands.dashboard.importers.dispatcher import ImportDashboardsCommand
+    from superset.commands.database.importers.dispatcher import ImportDatabasesCommand
+    from superset.commands.dataset.importers.dispatcher import ImportDatasetsCommand
+
+    metadata = yaml.safe_load(contents["metadata.yaml"])
+    for command, model in ((ImportDatabasesCommand, "Database"), (ImportDatasetsCommand, "SqlaTable"),
+                           (ImportChartsCommand, "Slice"), (ImportDashboardsCommand, "Dashboard")):
+        typed = {**contents, "metadata.yaml": yaml.safe_dump({**metadata, "type": model})}
+        command(typed, overwrite=True, passwords=passwords).run()
 
 
 def check(charts) -> int:
