@@ -152,7 +152,8 @@ def _run_requests(result) -> list:
 
 def test_partitions_follow_each_source_period_and_build_and_publish_gates_before_publishing():
     assert {s: PARTITIONS[s].name for s in PARTITIONS} == {
-        "staff_survey": "staff_survey_survey_years", "wres": "wres_reporting_years", "board": "board_as_at_dates"}
+        "staff_survey": "staff_survey_survey_years", "wres": "wres_reporting_years", "board": "board_as_at_dates",
+        "sickness_absence": "sickness_absence_months", "cqc_ratings": "cqc_ratings_release_dates", "fft": "fft_months"}
     for source, partitions in PARTITIONS.items():
         job = defs.resolve_job_def(job_name(source))
         assert job.partitions_def == partitions

@@ -183,6 +183,42 @@ def good_rows(suite: str) -> list[dict]:
                  role_category="non_executive_director", is_executive=False, is_voting=True, gender=None,
                  ethnic_category=None, start_date=None),
         ]
+    if suite == "raw_sickness_absence_rates":
+        month = dict(month=dt.date(2024, 6, 1), org_type="Acute", region_code="Y56", region_name="London",
+                     ics_code="QMJ", ics_name="North Central London", layout="monthly")
+        return [
+            dict(month, org_code="RXA", org_name="EXAMPLE HOSPITALS NHS TRUST", fte_days_lost=4650.0,
+                 fte_days_available=100000.0, rate_pct=4.65, is_suppressed=False),
+            dict(month, org_code="RXA", org_name="EXAMPLE HOSPITALS NHS TRUST", fte_days_lost=4200.0,
+                 fte_days_available=100000.0, rate_pct=4.2, is_suppressed=False, layout="legacy",
+                 ics_code=None, ics_name=None),
+            dict(month, org_code="G6V2S", org_name="NEW STYLE NHS TRUST", fte_days_lost=None,
+                 fte_days_available=None, rate_pct=None, is_suppressed=True),
+        ]
+    if suite == "raw_cqc_ratings":
+        provider = dict(release_date=dt.date(2026, 9, 1), provider_id="RXA", provider_ods_code="RXA",
+                        provider_name="Example Hospitals NHS Trust", provider_type="NHS Healthcare Organisation",
+                        primary_inspection_category="NHS Trust", provider_nhs_region="London",
+                        service_population_group="Overall", report_type="Provider", is_inherited=False,
+                        _sheet="Providers")
+        return [
+            dict(provider, domain="Overall", rating="Requires improvement",
+                 rating_publication_date=dt.date(2023, 2, 14)),
+            dict(provider, domain="Well-led", rating="Good", rating_publication_date=dt.date(2023, 2, 14)),
+            dict(provider, domain="Caring", rating="Insufficient evidence to rate",
+                 rating_publication_date=dt.date(2019, 5, 2), is_inherited=None),
+        ]
+    if suite == "raw_fft_responses":
+        month = dict(month=dt.date(2024, 6, 1), org_code="RXA", org_name="Example Hospitals NHS Trust",
+                     icb_code="QMJ", _sheet="Trusts")
+        return [
+            dict(month, setting="inpatient", total_responses=1000, total_eligible=4000, pct_positive=94.0,
+                 pct_negative=2.0, very_good=800, good=140, neither_good_nor_poor=30, poor=15, very_poor=5,
+                 dont_know=10, is_suppressed=False),
+            dict(month, setting="ae", total_responses=None, total_eligible=None, pct_positive=None,
+                 pct_negative=None, very_good=None, good=None, neither_good_nor_poor=None, poor=None,
+                 very_poor=None, dont_know=None, is_suppressed=True),
+        ]
     if suite == "dim_organisation":
         return [
             dict(org_code="RXA", org_name="Example Hospitals NHS Trust", org_kind="trust", legal_org_code="RXA",

@@ -5,7 +5,7 @@ import dagster as dg
 from .. import settings
 from ..profiles import published as published_tables
 from ..profiles import site
-from .common import OWNERS
+from .common import BUILD_DB_POOL, OWNERS
 from .publish import published_warehouse
 
 
@@ -15,6 +15,8 @@ from .publish import published_warehouse
     group_name="publication",
     kinds={"html"},
     owners=OWNERS,
+    # In the build pool like every step: the site's swap and pruning must not interleave with a publication's.
+    pool=BUILD_DB_POOL,
     description="Culture and outcomes profiles: a static, offline site (index.html and one page per organisation, "
                 "with charts, method notes, provenance and per-trust CSV/XLSX downloads) built from the published "
                 "warehouse alone, made current at <warehouse>/published/profiles by one atomic swap. Its footer "

@@ -417,7 +417,7 @@ class PageBuilder:
                      "verdict": str(r.get("relative_change")).replace("_", " "),
                      "colour": colour.get(r.get("relative_change"), charts.NHS_BLUE)}
                     for i, r in enumerate(estimable)]
-            start = str(rows[0]["start_date"])[:10] if "start_date" in rows[0] else ""
+            start = str(rows[0]["programme_start_date"])[:10] if "programme_start_date" in rows[0] else ""
             better = sum(1 for r in rows if r.get("relative_change") == "better_than_peers")
             worse = sum(1 for r in rows if r.get("relative_change") == "worse_than_peers")
             summary = (f"{cohort} (started {start}): for each headline indicator, {org}'s change from the last "
