@@ -148,9 +148,8 @@ def test_a_ui_run_whose_worker_and_code_server_are_killed_is_failed_and_frees_th
             assert _wait(lambda: not slots(BUILD_DB_POOL).claimed_slots, 120), "the dead run kept its pool slot"
             failure = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records
             assert f"run worker process {pid} is gone" in failure[-1].event_log_entry.message
-            # The daemon runs the refresh again (a run worker killed by a restart is not a failed refresh).
-            retried = _wait(lambda: instance.get_runs(dg.RunsFilter(tags={"dagster/parent_run_id": run_id})), 120)
-            assert retried, "the run whose worker died was not retried"
+            # Whether the daemon retries it is test_a_run_whose_worker_died_is_retried_and_a_failed_gate_is_not:
+            # here the code server died too, and a retry needs the code location back (docs/operations.md).
     finally:
         ui.stop()
 
