@@ -9,7 +9,7 @@ MANIFEST := dbt_project/target/manifest.json
 OLDEST_DUCKDB := 1.4.4
 OLDEST_DUCKDB_DIR := $(VENV)/clients/duckdb-$(OLDEST_DUCKDB)
 
-.PHONY: install demo test ui bench lint clean superset test-bi browser
+.PHONY: install demo test test-fast ui bench lint clean superset test-bi browser
 
 install: $(STAMP) $(MANIFEST)
 
@@ -40,6 +40,12 @@ browser:
 test: install browser
 	$(BIN)/ruff check pipelines tests bench
 	$(BIN)/python -m pytest -q --durations=15
+
+# The loop while you work: lint and every test but those marked integration (whole refreshes, kill-and-recover
+# runs, PostgreSQL, the served BI paths), stopping at the first failure. make test runs them all.
+test-fast: install browser
+	$(BIN)/ruff check pipelines tests bench
+	$(BIN)/python -m pytest -q -x -m "not integration"
 
 # Respondent-level data at national scale against the floor and pandas, the demo refresh, definitions load
 # (docs/respondent_format.md). Several minutes on 2 cores; BENCH_ARGS e.g. --skip-backfill.
