@@ -3,14 +3,15 @@ announce itself on stderr and sleep, so a test can SIGKILL the refresh exactly t
 
 from __future__ import annotations
 
-import os
 import sys
 import time
+
+from . import settings
 
 PAUSE_SECONDS = 600
 
 
 def pause_point(name: str) -> None:
-    if os.environ.get("WELLLED_PAUSE_AT") == name:
+    if settings.pause_point_name() == name:
         print(f"WELLLED_PAUSED_AT {name}", file=sys.stderr, flush=True)
         time.sleep(PAUSE_SECONDS)

@@ -52,8 +52,8 @@ def serve_dir() -> Path:
 
 def reader_password() -> str:
     """WELLLED_READER_PASSWORD, else one generated on the first start and kept (owner-only) beside the data."""
-    if os.environ.get("WELLLED_READER_PASSWORD"):
-        return os.environ["WELLLED_READER_PASSWORD"]
+    if settings.reader_password():
+        return settings.reader_password()
     path = serve_dir() / "reader_password"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

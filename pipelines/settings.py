@@ -1,7 +1,9 @@
 """Every path and environment variable wellled reads, in one place.
 
-Paths are resolved when asked for (not at import), so tests and the CLI can point the pipeline at
-another landing folder or warehouse by setting the environment variable first.
+Values are read when asked for (not at import), so tests and the CLI can point the pipeline at another
+landing folder or warehouse by setting the environment variable first. A `.env` file in the current folder is
+read the way Dagster reads it (its values win over the shell's), by `wellled` and by `dagster dev` alike, so
+the command line and the UI always work on the same warehouse.
 """
 
 from __future__ import annotations
@@ -24,6 +26,42 @@ DUCKDB_STORAGE_VERSION = "v1.4.0"
 
 # How many published versions to keep beside the current one.
 PUBLISHED_VERSIONS_KEPT = 5
+
+
+# Every environment variable wellled reads: name, default, meaning (the README's settings table says the same).
+ENVIRONMENT = (
+    ("WELLLED_LANDING_DIR", "data/landing", "the landing folder: one folder per source, one per period"),
+    ("WELLLED_WAREHOUSE_DIR", "warehouse", "build file, publications, run records, Data Docs, Dagster history"),
+    ("DAGSTER_HOME", "<warehouse>/dagster", "the Dagster instance (run history, schedules, sensors)"),
+    ("WELLLED_WAREHOUSE_URL", "unset (DuckDB)", "a postgresql:// URL: build and publish in PostgreSQL instead"),
+    ("WELLLED_READER_PASSWORD", "generated and kept", "password of the read-only BI role on PostgreSQL"),
+    ("WELLLED_PUBLISH_LOCK_TIMEOUT", "10s", "how long a PostgreSQL publication waits for BI readers' locks"),
+    ("WELLLED_DAGSTER_PG_URL", "unset", "PostgreSQL for Dagster's own history (dagster_home/dagster.postgres.yaml)"),
+    ("WELLLED_DUCKDB_MEMORY_LIMIT", "1GB", "DuckDB's memory limit for respondent-level scans and dbt"),
+    ("WELLLED_SERVE_PORT", "5433", "port of `wellled serve` on 127.0.0.1"),
+    ("WELLLED_ALERT_WEBHOOK", "unset", "webhook that failed runs are posted to (Teams, Slack or JSON)"),
+    ("WELLLED_ALERT_FORMAT", "by the webhook's host", "teams, slack or json"),
+    ("WELLLED_VERBOSE", "unset", "any value: the refresh console also prints every step's log messages"),
+    ("WELLLED_PAUSE_AT", "unset", "tests only: the named fault-injection point pauses so a test can kill the run"),
+)
+
+# Set by wellled itself for dbt's profile (dbt_project/profiles.yml), never by users.
+DBT_ENVIRONMENT = ("WELLLED_DBT_TARGET", "WELLLED_BUILD_DB", "WELLLED_PG_")
+
+ENV_FILE = ".env"
+
+
+def load_env_file(folder: Path | None = None) -> list[str]:
+    """Apply `<folder or the current folder>/.env` to the environment as Dagster does (its values win); returns
+    the names it set."""
+    from dotenv import dotenv_values
+
+    path = (folder or Path.cwd()) / ENV_FILE
+    if not path.is_file():
+        return []
+    values = {key: value for key, value in dotenv_values(path).items() if value is not None}
+    os.environ.update(values)
+    return sorted(values)
 
 
 def duckdb_memory_limit() -> str:
@@ -92,3 +130,28 @@ def run_dir(run_id: str) -> Path:
 def serve_port() -> int:
     """TCP port of `wellled serve` on 127.0.0.1: beside, not on, the port of a PostgreSQL the machine may run."""
     return int(os.environ.get("WELLLED_SERVE_PORT", "5433"))
+
+
+def reader_password() -> str | None:
+    return os.environ.get("WELLLED_READER_PASSWORD") or None
+
+
+def publish_lock_timeout() -> str:
+    return os.environ.get("WELLLED_PUBLISH_LOCK_TIMEOUT", "10s")
+
+
+def alert_webhook() -> str:
+    return os.environ.get("WELLLED_ALERT_WEBHOOK", "").strip()
+
+
+def alert_format() -> str:
+    """The chosen format, lower-case; empty means chosen by the webhook's host."""
+    return os.environ.get("WELLLED_ALERT_FORMAT", "").strip().lower()
+
+
+def verbose() -> bool:
+    return bool(os.environ.get("WELLLED_VERBOSE"))
+
+
+def pause_point_name() -> str | None:
+    return os.environ.get("WELLLED_PAUSE_AT") or None
