@@ -15,6 +15,7 @@ from .defs.respondents import respondent_assets, respondent_checks, respondent_r
 from .defs.schedules import schedules
 from .defs.sensors import sensors
 from .progress import progress_console
+from .warehouse.resource import WarehouseResource
 
 defs = dg.Definitions(
     assets=[*ingest_assets, *respondent_assets, dbt_models, published_warehouse, profile_site],
@@ -22,7 +23,7 @@ defs = dg.Definitions(
     jobs=[national_refresh, *period_jobs, build_and_publish, respondent_refresh],
     schedules=schedules,
     sensors=sensors,
-    resources={"dbt": dbt_resource},
+    resources={"dbt": dbt_resource, "warehouse": WarehouseResource()},
     # Also for runs of the implicit asset job (materialising a selection in the UI): steps one at a time in
     # the run's process, as the build-file pool of one requires anyway.
     executor=dg.in_process_executor,

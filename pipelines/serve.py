@@ -6,7 +6,7 @@ It listens on 127.0.0.1; over TCP every login needs a password (scram-sha-256) a
 one, so the superuser can log in only through the server's socket, in a folder only its owner may enter.
 
 The publication is loaded into schema `marts` and published by the PostgreSQL warehouse's own code
-(`publish_postgres`): `wellled_reader` reads schema `published` and nothing else; earlier versions are kept
+(`warehouse/postgres_engine.py`): `wellled_reader` reads schema `published` and nothing else; earlier versions are kept
 as `published_v<version>`.
 """
 
@@ -27,8 +27,9 @@ from urllib.parse import quote as url_quote
 
 import duckdb
 
-from . import publish, publish_postgres, settings
-from .warehouse import PG_TYPES, PostgresWarehouse
+from . import publish, settings
+from .warehouse.base import quote
+from .warehouse.postgres_engine import PG_TYPES, READER_ROLE, PostgresWarehouse, ensure_reader_role
 
 DATABASE = "wellled"
 LOAD_SCHEMA = "marts"
@@ -63,7 +64,7 @@ def reader_password() -> str:
 
 
 def reader_url(port: int) -> str:
-    return (f"postgresql://{publish_postgres.READER_ROLE}:{url_quote(reader_password(), safe='')}"
+    return (f"postgresql://{READER_ROLE}:{url_quote(reader_password(), safe='')}"
             f"@127.0.0.1:{port}/{DATABASE}")
 
 
@@ -168,7 +169,7 @@ def _refuse_busy_port(port: int) -> None:
 
 
 def served_version(server: LocalServer) -> str | None:
-    return publish_postgres.current_version(PostgresWarehouse(server.admin_url))
+    return PostgresWarehouse(server.admin_url).current_version()
 
 
 def grant_reader(server: LocalServer) -> None:
@@ -176,8 +177,8 @@ def grant_reader(server: LocalServer) -> None:
     con = PostgresWarehouse(server.admin_url).connect()
     try:
         with con, con.cursor() as cur:
-            publish_postgres.ensure_reader_role(cur)
-            cur.execute(f"alter role {publish_postgres.READER_ROLE} password {publish.quote(reader_password())}")
+            ensure_reader_role(cur)
+            cur.execute(f"alter role {READER_ROLE} password {quote(reader_password())}")
     finally:
         con.close()
 
@@ -195,12 +196,12 @@ def sync(server: LocalServer) -> tuple[str, bool]:
         if version == served_version(server):
             return version, False
         _load(duck, store, version)
-    publish_postgres.publish(store, version, lambda counts: manifest, settings.PUBLISHED_VERSIONS_KEPT)
+    publish.publish_release(store, version, lambda counts: manifest)
     return version, True
 
 
 def _load(duck: duckdb.DuckDBPyConnection, store: PostgresWarehouse, version: str) -> None:
-    """Copy every published table (not the manifest: publish_postgres writes it) into schema `marts`, with the
+    """Copy every published table (not the manifest: the publication writes it) into schema `marts`, with the
     descriptions BI tools show, through CSV files streamed into COPY."""
     tables = [t for (t,) in duck.execute("select table_name from duckdb_tables() where schema_name = 'main' "
                                          "order by 1").fetchall() if t != publish.MANIFEST_TABLE]
@@ -238,10 +239,10 @@ def _describe(duck: duckdb.DuckDBPyConnection, cur, table: str, columns: list[tu
     comment = duck.execute("select comment from duckdb_tables() where schema_name = 'main' and table_name = ?",
                            [table]).fetchone()[0]
     if comment:
-        cur.execute(f'comment on table {LOAD_SCHEMA}."{table}" is {publish.quote(comment)}')
+        cur.execute(f'comment on table {LOAD_SCHEMA}."{table}" is {quote(comment)}')
     for name, _, text in columns:
         if text:
-            cur.execute(f'comment on column {LOAD_SCHEMA}."{table}"."{name}" is {publish.quote(text)}')
+            cur.execute(f'comment on column {LOAD_SCHEMA}."{table}"."{name}" is {quote(text)}')
 
 
 def _interrupt(*_) -> None:

@@ -24,7 +24,7 @@ LANDED_SOURCES = (*SOURCES, "respondents")
 # DuckDB files must stay readable by DuckDB 1.4/1.5 and the BI drivers built on them (docs/architecture.md).
 DUCKDB_STORAGE_VERSION = "v1.4.0"
 
-# How many published versions to keep beside the current one.
+# Published versions held in all, the current one counted (docs/operations.md), on either engine.
 PUBLISHED_VERSIONS_KEPT = 5
 
 

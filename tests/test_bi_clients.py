@@ -208,7 +208,7 @@ def test_the_parquet_path_follows_each_publication_and_rollback(own_warehouse):
     assert errors == 0 and reads > 10, err
     assert link.resolve() == publish.parquet_dir(published, versions[-1])
     assert os.readlink(link) == f"versions/{publish.parquet_dir(published, versions[-1]).name}"  # relative
-    assert publish.rollback(published) == versions[-2]
+    assert publish.rollback_current() == versions[-2]
     assert pq.read_schema(link / "dim_organisation.parquet").metadata[b"wellled_version"].decode() == versions[-2]
     assert first in publish.list_versions(published)
 

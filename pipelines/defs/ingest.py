@@ -6,6 +6,7 @@ from .. import settings, warehouse
 from ..sources import schemas
 from ..sources.ingest import load_source
 from ..sources.landing import SourceError
+from ..warehouse.resource import WarehouseResource
 from .common import BUILD_DB_POOL, OWNERS, preview, raw_key
 
 SOURCE_DESCRIPTIONS = {
@@ -40,15 +41,15 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
                for t in tables],
         pool=BUILD_DB_POOL,
     )
-    def _ingest(context: dg.AssetExecutionContext):
-        for table, metadata in ingest(context, source).items():
+    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        for table, metadata in ingest(context, source, store=warehouse.get()).items():
             yield dg.MaterializeResult(asset_key=raw_key(table), metadata=metadata)
 
     return _ingest
 
 
 def ingest(context: dg.OpExecutionContext | dg.AssetExecutionContext, source: str,
-           periods: list[str] | None = None) -> dict[str, dict]:
+           periods: list[str] | None = None, store: warehouse.Warehouse | None = None) -> dict[str, dict]:
     """Load a source's landed files into its raw tables; return each table's materialization metadata.
 
     `periods=None` (the national refresh) replaces the whole source; a list of periods (a partitioned run of
@@ -61,7 +62,7 @@ def ingest(context: dg.OpExecutionContext | dg.AssetExecutionContext, source: st
         for path in load.skipped:
             context.log.warning(f"Skipped {path}: not read. wellled never follows a symbolic link or reads a "
                                 "special file; copy the file itself into the landing folder.")
-        store = warehouse.current()
+        store = store or warehouse.current()
         if periods is None:
             if load.absent:
                 context.log.warning(f"Source '{source}' is absent: nothing under {landing / source}. "

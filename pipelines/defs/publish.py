@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from .. import publish, settings, warehouse
+from .. import publish, settings
+from ..warehouse.resource import WarehouseResource
 from .common import BUILD_DB_POOL, OWNERS
 from .dbt import dbt_models
 
@@ -35,17 +36,16 @@ MART_KEYS = sorted((k for k in dbt_models.keys if k.path[0] == "marts"), key=lam
         "engine": "duckdb, or postgres when WELLLED_WAREHOUSE_URL is set",
     },
 )
-def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     gates = publish.read_gates(context.run.run_id)
     try:
-        result = publish.publish(run_id=context.run.run_id, gates=gates)
+        result = publish.publish(run_id=context.run.run_id, gates=gates, store=warehouse.get())
     except publish.PublicationRefused as refused:
         raise dg.Failure(description=f"Not published: {refused}. The previous publication stays live.") from None
     absent = [g["suite"] for g in gates if g["status"] == "skipped"]
-    where = result.path or "schema published"
-    context.log.info(f"Published version {result.version} at {where}")
+    context.log.info(f"Published version {result.version} at {result.location}")
     return dg.MaterializeResult(metadata={
-        "location": str(result.path or f"{warehouse.current().describe()}, schema published"),
+        "location": result.location,
         "version": result.version,
         "tables": dg.MetadataValue.md("| table | rows |\n|---|---|\n"
                                       + "\n".join(f"| `{t}` | {n} |" for t, n in result.tables.items())),

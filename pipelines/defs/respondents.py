@@ -1,4 +1,4 @@
-"""Respondent-level staff survey data: the ingest asset (DuckDB copies the files itself) and its GX gates.
+"""Respondent-level staff survey data: the ingest asset (the engine copies the files itself) and its GX gates.
 
 The gates never load the 100 million answer cells into pandas: the engine computes a profile per file,
 year and organisation (counts, bad codes, answer-code range) and draws a pseudo-random sample of respondents
@@ -9,11 +9,12 @@ without their protected characteristics; GX validates those two small frames.
 import dagster as dg
 import pandas as pd
 
-from .. import quality, settings, warehouse
+from .. import quality, settings
 from ..sources import respondents as src
 from ..sources import schemas
 from ..sources.landing import SourceError, discover
-from ..warehouse import PG_TYPES, PostgresWarehouse, _ddl, abandon, open_duckdb
+from ..warehouse import NotSupported, Warehouse, current
+from ..warehouse.resource import WarehouseResource
 from .checks import _result
 from .common import BUILD_DB_POOL, OWNERS, raw_key
 
@@ -34,45 +35,21 @@ def _table_schema() -> dg.TableSchema:
                 "columns name the file, its hash, load time and row.",
     metadata={"dagster/column_schema": _table_schema(), "source": src.SOURCE},
 )
-def ingest_respondents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def ingest_respondents(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     landing = settings.landing_dir()
     try:
         files = discover(landing, src.SOURCE)
     except SourceError as error:
         raise _refused(error) from None
-    wh = warehouse.current()
     if not files:
         context.log.info(f"Source 'respondents' is absent: nothing under {landing / src.SOURCE}. Its raw table is "
                          "left empty and its gates will report 'skipped'.")
-    if isinstance(wh, PostgresWarehouse):
-        if files:
-            raise dg.Failure(description="Respondent-level data is not supported on the PostgreSQL warehouse yet: "
-                                         f"{files[0].relpath} and {len(files) - 1} other file(s) landed. Refresh "
-                                         "on the DuckDB warehouse, or remove respondents/ from the landing folder.")
-        _empty_on_postgres(wh)
-        return dg.MaterializeResult(metadata={"dagster/row_count": 0, "source_absent": True})
-    con = open_duckdb(wh.path)
     try:
-        con.execute("begin transaction")
-        try:
-            loaded = src.load(con, files, log=context.log.info)
-            # Every raw table exists (empty until its source is ingested), so the respondent job alone can
-            # build the models it needs (occupation weighting reads the organisational results).
-            for table in schemas.RAW_TABLES:
-                con.execute(f"create table if not exists raw.{table} ({_ddl(table)})")
-            con.execute(f"create table if not exists raw.landing_files ({_ddl('landing_files')})")
-            con.execute("delete from raw.landing_files where source = ?", [src.SOURCE])
-            for f in loaded.files:
-                con.execute("insert into raw.landing_files values (?, ?, ?, ?, ?, ?)",
-                            [f[c] for c in schemas.column_names("landing_files")])
-            con.execute("commit")
-        except SourceError as error:
-            con.execute("rollback")
-            raise _refused(error) from None
-        except Exception as error:
-            raise abandon(con, error) from None
-    finally:
-        con.close()
+        loaded = warehouse.get().load_respondents(files, log=context.log.info)
+    except SourceError as error:
+        raise _refused(error) from None
+    except NotSupported as error:
+        raise dg.Failure(description=str(error)) from None
     return dg.MaterializeResult(metadata={
         "dagster/row_count": loaded.rows, "source_absent": not files,
         "files": dg.MetadataValue.md("\n".join(f"- `{f['path']}` ({f['rows']} respondents, sha256 {f['sha256'][:12]})"
@@ -85,46 +62,32 @@ def _refused(error: SourceError) -> dg.Failure:
                                 "problem": error.problem})
 
 
-def _empty_on_postgres(wh: PostgresWarehouse) -> None:
-    con = wh.connect()
-    try:
-        with con, con.cursor() as cur:
-            cur.execute("create schema if not exists raw")
-            PostgresWarehouse._reset_table(cur, src.TABLE)
-            cur.execute(f"create table if not exists raw.landing_files ({_ddl('landing_files', PG_TYPES)})")
-            cur.execute("delete from raw.landing_files where source = %s", [src.SOURCE])
-    finally:
-        con.close()
-
-
-def gate_frame(suite: str) -> pd.DataFrame:
-    """The small frame the suite checks, computed by DuckDB from the whole raw table."""
-    con = open_duckdb(settings.build_db_path(), read_only=True)
-    try:
-        if suite.endswith("_profile"):
-            return con.execute(src.profile_sql()).df()
-        shown = [c.name for c in schemas.columns(src.TABLE)
-                 if c.name not in schemas.RESPONDENT_PROTECTED
-                 and c.name not in ("directorate", "_source_sha256", "_loaded_at")]
-        cols = ", ".join(f'"{c}"' for c in shown)
-        # Respondents picked by a hash of (file, row): the same ones whatever order the ingest stored them in.
-        return con.execute(f"select * from (select {cols} from raw.{src.TABLE} order by hash(_source_file, "
-                           f"_row_number) limit {SAMPLE_ROWS}) order by survey_year, org_code, _row_number").df()
-    finally:
-        con.close()
+def gate_frame(suite: str, store: Warehouse | None = None) -> pd.DataFrame:
+    """The small frame the suite checks, computed by the engine from the whole raw table (only DuckDB holds
+    respondent-level data)."""
+    store = store or current()
+    if suite.endswith("_profile"):
+        return store.query(src.profile_sql())
+    shown = [c.name for c in schemas.columns(src.TABLE)
+             if c.name not in schemas.RESPONDENT_PROTECTED
+             and c.name not in ("directorate", "_source_sha256", "_loaded_at")]
+    cols = ", ".join(f'"{c}"' for c in shown)
+    # Respondents picked by a hash of (file, row): the same ones whatever order the ingest stored them in.
+    return store.query(f"select * from (select {cols} from raw.{src.TABLE} order by hash(_source_file, "
+                       f"_row_number) limit {SAMPLE_ROWS}) order by survey_year, org_code, _row_number")
 
 
 def _gate(suite: str, what: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=raw_key(src.TABLE), name=f"gx_{suite}", blocking=True, pool=BUILD_DB_POOL,
                     description=f"Great Expectations suite expectations/respondents/{suite}.json on {what} "
                                 "Computed in DuckDB over every respondent. Critical failures block publication.")
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        wh = warehouse.current()
-        if isinstance(wh, PostgresWarehouse) or src.SOURCE not in wh.landed_sources():
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        store = warehouse.get()
+        if src.SOURCE not in store.landed_sources():
             outcome = quality.validate(suite, pd.DataFrame(), skipped_reason="source respondents absent: nothing "
                                                                              "landed")
         else:
-            outcome = quality.validate(suite, gate_frame(suite))
+            outcome = quality.validate(suite, gate_frame(suite, store))
         return _result(context, suite, outcome)
 
     return _check

@@ -77,39 +77,12 @@ def pick(publication: Publication, table: str, *columns: str) -> str:
 
 
 def load_duckdb(path: Path) -> Publication:
-    if not path.exists():
+    from ..warehouse.duckdb_engine import open_published_file
+
+    con = open_published_file(path)
+    if con is None:
         raise PublicationMissing(f"no published warehouse at {path}: run `wellled refresh` (or `make demo`) first.")
-    con = duckdb.connect()  # in memory, for the build's own scratch objects; the publication attached read-only
-    con.execute("attach ? as published (read_only)", [str(path)])
-    con.execute("use published")
     return _publication(con, str(path))
-
-
-def load_postgres(store) -> Publication:
-    """The `published` schema of the PostgreSQL warehouse (`warehouse.PostgresWarehouse`), copied into DuckDB."""
-    names = store.query("select table_name from information_schema.tables where table_schema = 'published' "
-                        "order by table_name")["table_name"].tolist()
-    con = duckdb.connect()
-    for name in names:
-        frame = store.read_table("published", name)
-        con.register("incoming", frame)
-        con.execute(f"create table {ident(name)} as select * from incoming")
-        con.unregister("incoming")
-    docs = store.query("select c.relname as table_name, a.attname as column_name, "
-                       "col_description(c.oid, a.attnum) as column_doc, obj_description(c.oid) as table_doc "
-                       "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-                       "join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped "
-                       "where n.nspname = 'published'")
-    for table, text in {r.table_name: r.table_doc for r in docs.itertuples() if r.table_doc}.items():
-        con.execute(f"comment on table {ident(table)} is {_literal(text)}")
-    for r in docs.itertuples():
-        if r.column_doc and r.table_name in names:
-            con.execute(f"comment on column {ident(r.table_name)}.{ident(r.column_name)} is {_literal(r.column_doc)}")
-    return _publication(con, store.describe())
-
-
-def _literal(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _publication(con: duckdb.DuckDBPyConnection, where: str) -> Publication:
@@ -140,13 +113,15 @@ def _publication(con: duckdb.DuckDBPyConnection, where: str) -> Publication:
 
 
 def load_current() -> Publication:
-    """The publication BI tools see now, on either engine."""
-    from .. import settings, warehouse
+    """The publication BI tools see now, on either engine (the engine opens it in DuckDB)."""
+    from .. import warehouse
 
     store = warehouse.current()
-    if store.engine == "postgres":
-        return load_postgres(store)
-    return load_duckdb(settings.published_db_path())
+    con = store.open_published()
+    if con is None:
+        raise PublicationMissing(f"no published warehouse at {store.published_location()}: run `wellled refresh` "
+                                 "(or `make demo`) first.")
+    return _publication(con, store.published_location())
 
 
 def first_column(frame: pd.DataFrame, *names: str) -> str | None:
