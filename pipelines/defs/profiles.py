@@ -3,8 +3,6 @@
 import dagster as dg
 
 from .. import settings
-from ..profiles import published as published_tables
-from ..profiles import site
 from .common import BUILD_DB_POOL, OWNERS
 from .publish import published_warehouse
 
@@ -25,6 +23,9 @@ from .publish import published_warehouse
               "rebuild": "wellled profiles [--out DIR]"},
 )
 def profile_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from ..profiles import published as published_tables  # the site's modules load when it is built, not with
+    from ..profiles import site  # the definitions
+
     try:
         result = site.publish_site()
     except published_tables.PublicationMissing as missing:
