@@ -4,12 +4,13 @@ Dagster's default SQLite event log (one database per run beside an index databas
 SQLAlchemy engine and opens a new connection for every event it stores, and again for the index copy of an
 asset or check event. A refresh stores a few thousand events, and each one paid for an engine, a commit
 that waits for the disk, and a close that (the file's last connection gone) checkpoints the WAL into the
-database, another wait for the disk. `SqliteEventLog` is the same storage, same files and schema, same
+database, another wait for the disk; and every asset-check event built one more engine to ask whether the
+index has its asset-check table. `SqliteEventLog` is the same storage, same files and schema, same
 one-connection-at-a-time lock, with one engine and one open connection per database file for the storage's
 life, and `synchronous=NORMAL`, SQLite's setting for WAL: a commit no longer waits for the disk, the file
 stays consistent, and only a power cut or an operating-system crash could lose the last events (a killed
 process loses nothing). Other processes (the UI, the daemon) read and write the same files with Dagster's
-own class meanwhile, as WAL allows.
+own class meanwhile, as WAL allows. A table found in the index is remembered (tables are only ever added).
 
 Only an instance stored in SQLite by default (no `storage` or `*_storage` key in its dagster.yaml, as
 dagster_home/dagster.yaml) gets it; any other instance (PostgreSQL, say) is opened as Dagster opens it.
@@ -30,6 +31,7 @@ import sqlalchemy as sa
 import yaml
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log import SqliteEventLogStorage
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 
 STORAGE_KEYS = ("storage", "run_storage", "event_log_storage", "schedule_storage")
@@ -42,6 +44,7 @@ class SqliteEventLog(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, sa.Engine] = OrderedDict()  # before super(): its __init__ may connect
         self._engines_lock = threading.Lock()
+        self._tables: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -57,6 +60,15 @@ class SqliteEventLog(SqliteEventLogStorage):
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def has_table(self, table_name: str) -> bool:
+        # Not under _db_lock: Dagster asks while it holds an index connection.
+        if table_name not in self._tables:
+            engine = self._engine(INDEX_SHARD_NAME)
+            with engine.connect() as conn:
+                if engine.dialect.has_table(conn, table_name):
+                    self._tables.add(table_name)
+        return table_name in self._tables
 
     def _engine(self, shard: str) -> sa.Engine:
         with self._engines_lock:

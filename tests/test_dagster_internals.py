@@ -56,11 +56,12 @@ def test_run_launcher_can_still_tell_a_local_code_server():
 def test_event_log_overrides_what_it_expects_of_dagsters_sqlite_event_log():
     storage = _private("dagster._core.storage.event_log", "SqliteEventLogStorage", "pipelines/event_log.py")
     _private("dagster._core.storage.sqlite", "SQLITE_BUSY_TIMEOUT_SECONDS", "pipelines/event_log.py")
+    _private("dagster._core.storage.event_log.sqlite.sqlite_event_log", "INDEX_SHARD_NAME", "pipelines/event_log.py")
     ref = _private("dagster._core.instance.ref", "InstanceRef", "pipelines/event_log.py")
     assert "overrides" in inspect.signature(ref.from_dir).parameters, "InstanceRef.from_dir lost `overrides`"
     source = inspect.getsource(storage)
     for used in ("def _connect(self, shard", "def _initdb(self, engine", "self._initialized_dbs", "self._db_lock",
-                 "def conn_string_for_shard(self"):
+                 "def conn_string_for_shard(self", "def has_table(self, table_name", "self.index_connection()"):
         assert used in source, (f"Dagster's SqliteEventLogStorage no longer has `{used}`, which "
                                 "pipelines/event_log.py overrides or relies on: check that SqliteEventLog still "
                                 "stores what Dagster's class reads, then update it")
