@@ -23,8 +23,9 @@ from .publish import published_warehouse
               "rebuild": "wellled profiles [--out DIR]"},
 )
 def profile_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from ..profiles import published as published_tables  # the site's modules load when it is built, not with
-    from ..profiles import site  # the definitions
+    # The site's modules load when it is built, not with the definitions.
+    from ..profiles import published as published_tables
+    from ..profiles import site
 
     try:
         result = site.publish_site()
