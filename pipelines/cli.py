@@ -144,15 +144,14 @@ def refresh(job: str = "national_refresh") -> int:
     instance, then print a summary."""
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
     settings.ensure_dagster_home()
-    import dagster as dg
-
     from .definitions import defs
+    from .event_log import open_instance
     from .summary import print_summary
 
     what = "Respondent-level refresh" if job == "respondent_refresh" else "National refresh"
     print(f"{what} of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
     started = time.monotonic()
-    with dg.DagsterInstance.get() as instance:
+    with open_instance() as instance:
         _release_dead_runs(instance)
         result = execute(defs.resolve_job_def(job), instance,
                          tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), **NO_RETRY})
@@ -191,10 +190,10 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
     build_and_publish, in this process. Landed periods are added as partition keys first."""
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
     settings.ensure_dagster_home()
-    import dagster as dg
 
     from .definitions import defs
     from .defs import partitions as parts
+    from .event_log import open_instance
     from .sources.landing import SourceError
     from .summary import print_summary
 
@@ -210,7 +209,7 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
     if not keys:
         print(f"wellled: no {source} periods landed under {settings.landing_dir() / source}", file=sys.stderr)
         return 1
-    with dg.DagsterInstance.get() as instance:
+    with open_instance() as instance:
         _release_dead_runs(instance)
         for request in parts.new_partition_requests(landed, instance):
             instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))

@@ -10,21 +10,28 @@ the run; `free_slots_after_run_end_seconds` then frees the pool slots it held.
 The pid is only meaningful on the host that ran the worker: runs launched through a code server on this
 host (as under `make ui`) are tagged with the host name; any other run is reported RUNNING (not known to be
 dead), so run monitoring never fails a run it cannot see.
+
+The health check's result types are not exported by Dagster: they are imported from where Dagster defines
+them, on purpose, and tests/test_dagster_internals.py fails with a clear message if they move.
 """
+
+from __future__ import annotations
 
 import os
 import socket
+from typing import TYPE_CHECKING
 
-from dagster._core.events import DagsterEventType
-from dagster._core.launcher import DefaultRunLauncher
-from dagster._core.launcher.base import CheckRunHealthResult, LaunchRunContext, WorkerStatus
-from dagster._core.storage.dagster_run import DagsterRun
+import dagster as dg
+from dagster._core.launcher.base import CheckRunHealthResult, WorkerStatus
+
+if TYPE_CHECKING:
+    from dagster._core.launcher.base import LaunchRunContext
 
 WORKER_HOST_TAG = "wellled/worker_host"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
-class WellledRunLauncher(DefaultRunLauncher):
+class WellledRunLauncher(dg.DefaultRunLauncher):
     """DefaultRunLauncher with `check_run_worker_health` for run workers on this host."""
 
     def launch_run(self, context: LaunchRunContext) -> None:
@@ -37,7 +44,7 @@ class WellledRunLauncher(DefaultRunLauncher):
     def supports_check_run_worker_health(self) -> bool:
         return True
 
-    def check_run_worker_health(self, run: DagsterRun) -> CheckRunHealthResult:
+    def check_run_worker_health(self, run: dg.DagsterRun) -> CheckRunHealthResult:
         run = self._instance.get_run_by_id(run.run_id) or run  # tags added at launch
         if run.tags.get(WORKER_HOST_TAG) != socket.gethostname():
             return CheckRunHealthResult(WorkerStatus.RUNNING, "worker on another host: not checked")
@@ -52,7 +59,7 @@ class WellledRunLauncher(DefaultRunLauncher):
 
 def worker_pid(instance, run_id: str) -> int | None:
     """The pid in the run's last "Started process for run" engine event."""
-    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.ENGINE_EVENT).records
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT).records
     for record in reversed(records):
         entry = record.event_log_entry
         if (entry.message or entry.user_message or "").startswith("Started process for run"):

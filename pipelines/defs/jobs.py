@@ -15,8 +15,7 @@ national_refresh = dg.define_asset_job(
                 "blocking gates pass, publish a new version of the warehouse. One refresh runs at a time.",
     tags={REFRESH_TAG: "national_refresh"},
     # Every step opens the build file, so the pool of one runs them one after another anyway; running them
-    # in the run's own process (as `wellled refresh` does) saves a Python start-up and a pool wait per step
-    # (6-trust sample through `dagster dev` on 2 cores, other test suites sharing the machine: 106 s against
-    # 221 s with a process per step; 67 s on a quiet machine).
+    # in the run's own process (as `wellled refresh` does) saves a Python start-up, a definitions load and a
+    # pool wait per step, which together cost more than most steps' own work.
     executor_def=dg.in_process_executor,
 )

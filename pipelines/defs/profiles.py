@@ -3,8 +3,6 @@
 import dagster as dg
 
 from .. import settings
-from ..profiles import published as published_tables
-from ..profiles import site
 from .common import BUILD_DB_POOL, OWNERS
 from .publish import published_warehouse
 
@@ -25,6 +23,10 @@ from .publish import published_warehouse
               "rebuild": "wellled profiles [--out DIR]"},
 )
 def profile_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    # The site's modules load when it is built, not with the definitions.
+    from ..profiles import published as published_tables
+    from ..profiles import site
+
     try:
         result = site.publish_site()
     except published_tables.PublicationMissing as missing:

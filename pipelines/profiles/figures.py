@@ -48,8 +48,11 @@ def number(value, fmt: str = ".1f") -> str:
 
 def clean(value):
     """JSON-safe: NaN/NA become null, decimals and numpy scalars plain Python, dates ISO."""
-    if value is None:
-        return None
+    kind = type(value)  # the common cases first: pages clean hundreds of thousands of values
+    if kind is float:
+        return None if value != value else round(value, 6)
+    if kind is str or kind is int or value is None:
+        return value
     if isinstance(value, float | np.floating):
         return None if math.isnan(value) else round(float(value), 6)
     if isinstance(value, Decimal):

@@ -3,6 +3,7 @@ sheet's table description and each column's)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -47,10 +48,16 @@ def readme_rows(publication: Publication, org_code: str | None, counts: dict[str
 def readme_xml(publication: Publication, org_code: str | None, counts: dict[str, int], sheets: dict[str, str],
                note: str) -> bytes:
     """The README sheet's XML up to its closing tags (xlsx.Layout.sheet adds them)."""
-    body = "".join("<row>" + "".join(
-        f'<c t="inlineStr"><is><t xml:space="preserve">{escape(str(v))}</t></is></c>' if v else "<c/>" for v in row)
-        + "</row>" for row in readme_rows(publication, org_code, counts, sheets, note))
+    body = "".join(_readme_row(row) for row in readme_rows(publication, org_code, counts, sheets, note))
     return sheet_head(README_COLUMNS) + body.encode()
+
+
+@lru_cache(maxsize=8192)
+def _readme_row(row: tuple) -> str:
+    """One README row's XML; the column definitions are the same in every organisation's workbook of a site,
+    so each is escaped once."""
+    return "<row>" + "".join(f'<c t="inlineStr"><is><t xml:space="preserve">{escape(str(v))}</t></is></c>'
+                             if v else "<c/>" for v in row) + "</row>"
 
 
 def trust_workbook(publication: Publication, org_code: str, tables: dict[str, pd.DataFrame], path: Path) -> Path:
