@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from .. import publish, settings, warehouse
+from .. import publish, quality, settings, warehouse
 from .common import BUILD_DB_POOL, OWNERS
 from .dbt import dbt_models
 
@@ -36,6 +36,9 @@ MART_KEYS = sorted((k for k in dbt_models.keys if k.path[0] == "marts"), key=lam
     },
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    docs = settings.data_docs_dir() / context.run.run_id
+    if docs.is_dir():  # every gate of the run has added its page: index them once
+        quality.build_site_index(docs)
     gates = publish.read_gates(context.run.run_id)
     try:
         result = publish.publish(run_id=context.run.run_id, gates=gates)

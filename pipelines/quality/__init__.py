@@ -6,12 +6,13 @@ Pure Python, no Dagster. The Dagster asset checks call:
     outcome = validate("raw_board_registers", df)        # or skipped_reason="board source absent"
     outcome.blocking / outcome.status / outcome.summary() / outcome.to_metadata()
     build_data_docs([outcome], run_docs_dir)             # adds this outcome to the run's Data Docs
+    build_site_index(run_docs_dir)                       # the GX site index, once the run's gates are done
 
 `critical` failures block publication, `warning` ones are recorded; values of protected characteristics
 (and member pseudonyms) never appear in samples, summaries, metadata or Data Docs.
 """
 
-from pipelines.quality.docs import build_data_docs
+from pipelines.quality.docs import blocked, build_data_docs, build_site_index
 from pipelines.quality.gate import (
     FailedExpectation,
     SuiteOutcome,
@@ -25,7 +26,9 @@ __all__ = [
     "REDACTED_COLUMNS",
     "FailedExpectation",
     "SuiteOutcome",
+    "blocked",
     "build_data_docs",
+    "build_site_index",
     "expectation_parameters",
     "load_suite",
     "read_suite",
