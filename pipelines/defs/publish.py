@@ -37,8 +37,8 @@ MART_KEYS = sorted((k for k in dbt_models.keys if k.path[0] == "marts"), key=lam
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     docs = settings.data_docs_dir() / context.run.run_id
-    if docs.is_dir():  # every gate of the run has added its page: index them once
-        quality.build_site_index(docs)
+    if docs.is_dir():  # every gate of the run has stored its result: render their Data Docs once
+        quality.finish_data_docs(docs)
     gates = publish.read_gates(context.run.run_id)
     try:
         result = publish.publish(run_id=context.run.run_id, gates=gates)

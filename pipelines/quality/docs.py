@@ -3,10 +3,9 @@
     build_data_docs(outcomes, run_dir) -> run_dir / "index.html"
 
 Calls add to the folder: each call stores its (already redacted) validation results and outcome, renders
-their pages and rewrites the overview from everything stored there, and (when asked) rebuilds the GX site
-index. So checks that run in separate processes can each call it with their own outcome and the run still
-gets one site, and a refresh's 26 gates render 26 pages, not 1 + 2 + ... + 26. GX reads every stored result
-to build its index, so the gates leave that to `build_site_index`, once per run (see pipelines/defs/checks.py).
+their pages and the GX site index (unless told to leave them to `finish_data_docs`, which renders every
+page of the run in one build), and rewrites the overview from everything stored there. So checks that run in
+separate processes can each call it with their own outcome and the run still gets one site.
 
 Layout of `run_dir`:
     index.html            overview: every suite's status (passed / warning / failed / skipped) and failures
@@ -33,16 +32,18 @@ _STATUS_COLOURS = {"passed": "#1b7f3b", "warning": "#a86400", "failed": "#b00020
 
 
 def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, run_name: str = "wellled",
-                    site_index: bool = True) -> Path:
-    """Write the outcomes into `out_dir` (one folder per run), render their GX pages and the overview; returns
-    index.html. With `site_index`, also rebuild the GX site's own index (see `build_site_index`)."""
+                    render: bool = True) -> Path:
+    """Store the outcomes in `out_dir` (one folder per run) and rewrite its overview; returns index.html.
+
+    With `render`, also render their GX pages and the GX site index now; without, `finish_data_docs` renders
+    them later with the rest of the run's.
+    """
     out = Path(out_dir).resolve()
     (out / "outcomes").mkdir(parents=True, exist_ok=True)
-    results_dir, site_dir = out / "gx" / "results", out / "gx" / "site"
     outcomes = list(outcomes)
     with _gx.LOCK:
         m = _gx.initialise()  # every GX module is imported there, once, under the lock
-        ctx = _gx.docs_context(str(results_dir), str(site_dir))
+        ctx = _docs_context(out)
         run_id = m.RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
         keys = []
         for outcome in outcomes:
@@ -57,11 +58,23 @@ def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, ru
             outcome.gx_result.meta["run_id"] = run_id  # shown on the page as run name and time
             ctx.validation_results_store.set(key, outcome.gx_result)
             keys.append(key)
-        if keys or site_index:
-            _build(ctx, keys, site_index)
-    index = out / "index.html"
-    _write_text(index, _overview(out, site_dir))
-    return index
+        if render:
+            # With no keys GX would render every stored page: a skipped outcome only needs the index.
+            ctx.build_data_docs(site_names=[_SITE], resource_identifiers=keys or _any_key(ctx))
+    return _write_overview(out)
+
+
+def finish_data_docs(out_dir: str | Path) -> Path:
+    """Render every GX page stored in the run folder and the GX site index, in one build; returns index.html.
+
+    A GX build costs about the same for one page as for thirty (it prepares its templates each time) and its
+    index reads every stored result, so a run renders its pages once, when its gates are done.
+    """
+    out = Path(out_dir).resolve()
+    with _gx.LOCK:
+        _gx.initialise()
+        _docs_context(out).build_data_docs(site_names=[_SITE])
+    return _write_overview(out)
 
 
 def blocked(out_dir: str | Path) -> bool:
@@ -70,25 +83,21 @@ def blocked(out_dir: str | Path) -> bool:
                for p in sorted((Path(out_dir) / "outcomes").glob("*.json")))
 
 
-def build_site_index(out_dir: str | Path) -> Path:
-    """Rebuild the GX site index of a run folder from every validation stored there; returns it.
-
-    GX reads every stored result to list it, so rebuilding after each of a run's gates costs the square of
-    their number: gates render only their own page, and the index is built once when the run's gates are done.
-    """
-    out = Path(out_dir).resolve()
-    with _gx.LOCK:
-        _gx.initialise()
-        _build(_gx.docs_context(str(out / "gx" / "results"), str(out / "gx" / "site")), [], True)
-    return out / "gx" / "site" / "index.html"
+_SITE = "wellled"
 
 
-def _build(ctx: Any, keys: list, site_index: bool) -> None:
-    """Render the pages of `keys` and, with `site_index`, the site index. Call with _gx.LOCK held."""
-    if not keys and site_index:
-        # GX renders every stored page when given no keys: name one stored page, so only the index is new work.
-        keys = ctx.validation_results_store.list_keys()[:1]
-    ctx.build_data_docs(site_names=["wellled"], resource_identifiers=keys or None, build_index=site_index)
+def _docs_context(out: Path) -> Any:
+    return _gx.docs_context(str(out / "gx" / "results"), str(out / "gx" / "site"))
+
+
+def _any_key(ctx: Any) -> list | None:
+    return ctx.validation_results_store.list_keys()[:1] or None
+
+
+def _write_overview(out: Path) -> Path:
+    index = out / "index.html"
+    _write_text(index, _overview(out, out / "gx" / "site"))
+    return index
 
 
 def _overview(out: Path, site_dir: Path) -> str:
