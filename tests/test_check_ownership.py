@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,19 +28,28 @@ SAME_RULE = {
 
 
 @cache
-def dbt_tests() -> dict[tuple[str, str], set[frozenset[str]]]:
-    """(model, test kind) -> the column sets it is applied to, for unconditional dbt generic tests."""
+def generic_tests() -> tuple[tuple[str, str, frozenset[str], dict, str], ...]:
+    """(model, test kind, columns, arguments, severity) of every unconditional dbt generic test."""
     path = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
     assert path.is_file(), f"{path} is missing: run `make install` (it parses the dbt project)"
-    found: dict[tuple[str, str], set[frozenset[str]]] = {}
+    found = []
     for node in json.loads(path.read_text(encoding="utf-8"))["nodes"].values():
         meta = node.get("test_metadata")
-        if node["resource_type"] != "test" or not meta or (node.get("config") or {}).get("where"):
+        config = node.get("config") or {}
+        if node["resource_type"] != "test" or not meta or config.get("where"):
             continue
         model = (node.get("attached_node") or "").split(".")[-1]
         kwargs = meta.get("kwargs") or {}
         columns = kwargs.get("combination_of_columns") or [kwargs.get("column_name") or node.get("column_name")]
-        found.setdefault((model, meta["name"]), set()).add(frozenset(columns))
+        found.append((model, meta["name"], frozenset(columns), kwargs, str(config.get("severity") or "error")))
+    return tuple(found)
+
+
+def dbt_tests() -> dict[tuple[str, str], set[frozenset[str]]]:
+    """(model, test kind) -> the column sets it is applied to."""
+    found: dict[tuple[str, str], set[frozenset[str]]] = {}
+    for model, kind, columns, _, _ in generic_tests():
+        found.setdefault((model, kind), set()).add(columns)
     return found
 
 
@@ -75,3 +85,35 @@ def test_the_rule_finds_a_repeat():
                                                            "parameter": True, "type": "comparison"}}
     assert duplicated_by("dim_organisation", {"type": "expect_column_values_to_not_be_null",
                                               "kwargs": conditional}) is None
+
+
+# The mart expectations removed from the GX suites because a dbt test states them: each must stay a blocking
+# dbt test at least as strict, or the gate would stop blocking on it.
+MOVED_TO_DBT = json.loads((Path(__file__).parent / "dbt_owned_rules.json").read_text(encoding="utf-8"))
+
+
+def _as_strict(expectation: dict[str, Any], kind: str, arguments: dict[str, Any]) -> bool:
+    kwargs = expectation["kwargs"]
+    if kind == "accepted_values":  # dbt allows no more values than GX did
+        return {str(v).lower() for v in arguments["values"]} <= {str(v).lower() for v in kwargs["value_set"]}
+    if kind == "accepted_range":  # dbt's bounds are inclusive and at least as tight
+        low, high = arguments.get("min_value"), arguments.get("max_value")
+        low_ok = kwargs.get("min_value") is None or (low is not None and float(low) >= float(kwargs["min_value"]))
+        high_ok = kwargs.get("max_value") is None or (high is not None and float(high) <= float(kwargs["max_value"]))
+        return low_ok and high_ok
+    return True
+
+
+@pytest.mark.parametrize("model", sorted(MOVED_TO_DBT))
+def test_rules_moved_to_dbt_still_block_there(model):
+    missing = []
+    for expectation in MOVED_TO_DBT[model]:
+        kwargs = expectation["kwargs"]
+        columns = frozenset(kwargs.get("column_list") or [kwargs["column"]])
+        kinds = SAME_RULE[expectation["type"]]
+        if not any(m == model and kind in kinds and cols == columns and severity == "error"
+                   and _as_strict(expectation, kind, arguments)
+                   for m, kind, cols, arguments, severity in generic_tests()):
+            missing.append(f"{expectation['type']} {json.dumps(kwargs)}")
+    assert not missing, (f"{model}: these rules left the GX suite for dbt, and no dbt test with severity error "
+                         "states them any more: add it back to the model's yml\n" + "\n".join(missing))
