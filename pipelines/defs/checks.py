@@ -32,7 +32,13 @@ def _result(context, suite: str, outcome) -> dg.AssetCheckResult:
     run_id = context.run.run_id
     record_gate(run_id, suite, outcome)
     docs_dir = owner_only_dir(settings.data_docs_dir() / run_id, below=settings.warehouse_dir())
-    docs = quality.build_data_docs([outcome], docs_dir)
+    # Rendering GX pages costs about as much for one as for all: mart gates leave theirs to the publish step,
+    # which renders the run's pages in one build, unless the run is blocked and will not get there. Raw gates,
+    # before dbt, render their own, so a run that a dbt test stops still has every page.
+    raw = outcome.layer == "raw"
+    docs = quality.build_data_docs([outcome], docs_dir, render=raw)
+    if not raw and quality.blocked(docs_dir):
+        docs = quality.finish_data_docs(docs_dir)
     facts = outcome.to_metadata()
     metadata = {"status": outcome.status, "rows_validated": outcome.rows,
                 "expectations_evaluated": outcome.evaluated,

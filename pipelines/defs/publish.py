@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from .. import publish, settings
+from .. import publish, quality, settings
 from ..warehouse.resource import WarehouseResource
 from .common import BUILD_DB_POOL, OWNERS
 from .dbt import dbt_models
@@ -37,6 +37,9 @@ MART_KEYS = sorted((k for k in dbt_models.keys if k.path[0] == "marts"), key=lam
     },
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    docs = settings.data_docs_dir() / context.run.run_id
+    if docs.is_dir():  # every gate of the run has stored its result: render their Data Docs once
+        quality.finish_data_docs(docs)
     gates = publish.read_gates(context.run.run_id)
     try:
         result = publish.publish(run_id=context.run.run_id, gates=gates, store=warehouse.get())

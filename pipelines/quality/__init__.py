@@ -6,12 +6,13 @@ Pure Python, no Dagster. The Dagster asset checks call:
     outcome = validate("raw_board_registers", df)        # or skipped_reason="board source absent"
     outcome.blocking / outcome.status / outcome.summary() / outcome.to_metadata()
     build_data_docs([outcome], run_docs_dir)             # adds this outcome to the run's Data Docs
+    finish_data_docs(run_docs_dir)                       # every page of the run and the GX index, in one build
 
 `critical` failures block publication, `warning` ones are recorded; values of protected characteristics
 (and member pseudonyms) never appear in samples, summaries, metadata or Data Docs.
 """
 
-from pipelines.quality.docs import build_data_docs
+from pipelines.quality.docs import blocked, build_data_docs, finish_data_docs
 from pipelines.quality.gate import (
     FailedExpectation,
     SuiteOutcome,
@@ -25,8 +26,10 @@ __all__ = [
     "REDACTED_COLUMNS",
     "FailedExpectation",
     "SuiteOutcome",
+    "blocked",
     "build_data_docs",
     "expectation_parameters",
+    "finish_data_docs",
     "load_suite",
     "read_suite",
     "suite_names",

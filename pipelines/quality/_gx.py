@@ -13,6 +13,7 @@ before touching a GX module, so every GX import happens once, in one thread, in 
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 from types import SimpleNamespace
 from typing import Any
@@ -23,6 +24,26 @@ LOCK = threading.RLock()
 DATASOURCE = "wellled"
 _STATE: dict[str, Any] = {}
 
+# GX internals used on purpose, because GX has no public API for them: name -> (module, why).
+PRIVATE_APIS = {
+    "ProgressBarsConfig": ("great_expectations.data_context.types.base",
+                           "turns GX's progress bars off, which would otherwise write to the refresh's console"),
+    "ExpectationSuiteIdentifier": ("great_expectations.data_context.types.resource_identifiers",
+                                   "keys a stored validation result by suite, for the run's Data Docs"),
+    "ValidationResultIdentifier": ("great_expectations.data_context.types.resource_identifiers",
+                                   "stores a validation result and renders its Data Docs page"),
+}
+
+
+def private(name: str) -> Any:
+    """One of PRIVATE_APIS, or an ImportError that says what it was for and where it is used."""
+    module, why = PRIVATE_APIS[name]
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise ImportError(f"this Great Expectations no longer has {module}.{name}, which wellled uses on purpose "
+                          f"(it {why}; pipelines/quality/_gx.py): find its replacement before upgrading") from exc
+
 
 def initialise() -> SimpleNamespace:
     """Import GX and the GX modules wellled uses, register the custom expectation and build the validation
@@ -30,23 +51,14 @@ def initialise() -> SimpleNamespace:
     with LOCK:
         if "gx" not in _STATE:
             import great_expectations as gx
-            from great_expectations.core.run_identifier import RunIdentifier
-            from great_expectations.data_context.data_context.context_factory import project_manager
-            from great_expectations.data_context.types.base import (
-                DataContextConfig,
-                InMemoryStoreBackendDefaults,
-                ProgressBarsConfig,
-            )
-            from great_expectations.data_context.types.resource_identifiers import (
-                ExpectationSuiteIdentifier,
-                ValidationResultIdentifier,
-            )
+            from great_expectations.core import RunIdentifier
+            from great_expectations.data_context import set_context
+            from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
 
             modules = SimpleNamespace(
-                gx=gx, RunIdentifier=RunIdentifier, project_manager=project_manager,
-                DataContextConfig=DataContextConfig, InMemoryStoreBackendDefaults=InMemoryStoreBackendDefaults,
-                ProgressBarsConfig=ProgressBarsConfig, ExpectationSuiteIdentifier=ExpectationSuiteIdentifier,
-                ValidationResultIdentifier=ValidationResultIdentifier)
+                gx=gx, RunIdentifier=RunIdentifier, set_context=set_context, DataContextConfig=DataContextConfig,
+                InMemoryStoreBackendDefaults=InMemoryStoreBackendDefaults,
+                **{name: private(name) for name in PRIVATE_APIS})
             _register_custom_expectations()
             _STATE["context"] = _validation_context(modules)
             _STATE["gx"] = modules
@@ -76,7 +88,7 @@ def activate() -> Any:
     """Make the validation context GX's current one (building the Data Docs context replaces it) and return it."""
     with LOCK:
         ctx = context()
-        initialise().project_manager.set_project(ctx)
+        initialise().set_context(ctx)
         return ctx
 
 

@@ -3,9 +3,9 @@
     build_data_docs(outcomes, run_dir) -> run_dir / "index.html"
 
 Calls add to the folder: each call stores its (already redacted) validation results and outcome, renders
-their pages, then rebuilds the site index and the overview from everything stored there. So checks that
-run in separate processes can each call it with their own outcome and the run still gets one site, and a
-refresh's 26 gates render 26 pages, not 1 + 2 + ... + 26.
+their pages and the GX site index (unless told to leave them to `finish_data_docs`, which renders every
+page of the run in one build), and rewrites the overview from everything stored there. So checks that run in
+separate processes can each call it with their own outcome and the run still gets one site.
 
 Layout of `run_dir`:
     index.html            overview: every suite's status (passed / warning / failed / skipped) and failures
@@ -31,15 +31,19 @@ from pipelines.quality.gate import SuiteOutcome
 _STATUS_COLOURS = {"passed": "#1b7f3b", "warning": "#a86400", "failed": "#b00020", "skipped": "#666666"}
 
 
-def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, run_name: str = "wellled") -> Path:
-    """Write the outcomes into `out_dir` (one folder per run) and (re)build its Data Docs; returns index.html."""
+def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, run_name: str = "wellled",
+                    render: bool = True) -> Path:
+    """Store the outcomes in `out_dir` (one folder per run) and rewrite its overview; returns index.html.
+
+    With `render`, also render their GX pages and the GX site index now; without, `finish_data_docs` renders
+    them later with the rest of the run's.
+    """
     out = Path(out_dir).resolve()
     (out / "outcomes").mkdir(parents=True, exist_ok=True)
-    results_dir, site_dir = out / "gx" / "results", out / "gx" / "site"
     outcomes = list(outcomes)
     with _gx.LOCK:
         m = _gx.initialise()  # every GX module is imported there, once, under the lock
-        ctx = _gx.docs_context(str(results_dir), str(site_dir))
+        ctx = _docs_context(out)
         run_id = m.RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
         keys = []
         for outcome in outcomes:
@@ -54,9 +58,45 @@ def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, ru
             outcome.gx_result.meta["run_id"] = run_id  # shown on the page as run name and time
             ctx.validation_results_store.set(key, outcome.gx_result)
             keys.append(key)
-        ctx.build_data_docs(site_names=["wellled"], resource_identifiers=keys)
+        if render:
+            # With no keys GX would render every stored page: a skipped outcome only needs the index.
+            ctx.build_data_docs(site_names=[_SITE], resource_identifiers=keys or _any_key(ctx))
+    return _write_overview(out)
+
+
+def finish_data_docs(out_dir: str | Path) -> Path:
+    """Render every GX page stored in the run folder and the GX site index, in one build; returns index.html.
+
+    A GX build costs about the same for one page as for thirty (it prepares its templates each time) and its
+    index reads every stored result, so a run renders its pages once, when its gates are done.
+    """
+    out = Path(out_dir).resolve()
+    with _gx.LOCK:
+        _gx.initialise()
+        _docs_context(out).build_data_docs(site_names=[_SITE])
+    return _write_overview(out)
+
+
+def blocked(out_dir: str | Path) -> bool:
+    """True when an outcome stored in the run folder blocks publication."""
+    return any(json.loads(p.read_text(encoding="utf-8"))["blocking"]
+               for p in sorted((Path(out_dir) / "outcomes").glob("*.json")))
+
+
+_SITE = "wellled"
+
+
+def _docs_context(out: Path) -> Any:
+    return _gx.docs_context(str(out / "gx" / "results"), str(out / "gx" / "site"))
+
+
+def _any_key(ctx: Any) -> list | None:
+    return ctx.validation_results_store.list_keys()[:1] or None
+
+
+def _write_overview(out: Path) -> Path:
     index = out / "index.html"
-    _write_text(index, _overview(out, site_dir))
+    _write_text(index, _overview(out, out / "gx" / "site"))
     return index
 
 
