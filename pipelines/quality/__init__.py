@@ -2,7 +2,7 @@
 
 Pure Python, no Dagster. The Dagster asset checks call:
 
-    df = warehouse.current().read_table(schema, table)   # pipelines/warehouse.py: DuckDB read-only, or PostgreSQL
+    df = warehouse.current().read_table(schema, table)   # DuckDB read-only, or PostgreSQL
     outcome = validate("raw_board_registers", df)        # or skipped_reason="board source absent"
     outcome.blocking / outcome.status / outcome.summary() / outcome.to_metadata()
     build_data_docs([outcome], run_docs_dir)             # adds this outcome to the run's Data Docs
