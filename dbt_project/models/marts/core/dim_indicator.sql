@@ -23,7 +23,7 @@ indicator_statements as (
 
 questions as (
 
-    select * from {{ ref('fct_staff_survey_questions') }}
+    select * from {{ ref('int_staff_survey__questions') }}
 
 ),
 
