@@ -1,6 +1,3 @@
-{#- A table: the published model copies it as it is, and later intermediate models read it. -#}
-{{ config(materialized='table') }}
-
 {#
     Board composition per trust register (org_code, as_at_date), from the counts of
     int_board__register_counts. No per-member attribute reaches this model.

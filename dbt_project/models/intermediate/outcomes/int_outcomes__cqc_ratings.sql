@@ -1,6 +1,3 @@
-{#- A table: the published model copies it as it is, and later intermediate models read it. -#}
-{{ config(materialized='table') }}
-
 {#
     CQC ratings of NHS trusts, one row per trust, release and domain (Overall and the five key questions): the
     rating each monthly "Latest ratings" release lists, with the date CQC published it and its age at the

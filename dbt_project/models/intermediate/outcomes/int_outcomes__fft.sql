@@ -1,6 +1,3 @@
-{#- A table: the published model copies it as it is, and later intermediate models read it. -#}
-{{ config(materialized='table') }}
-
 {#
     Friends and Family Test per provider, month and setting (inpatient, A&E), with the rolling 12-month
     % positive: 100 x sum(Very Good + Good) / sum(all six answers) over the 12 months ending with the month,

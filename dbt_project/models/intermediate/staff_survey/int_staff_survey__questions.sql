@@ -1,6 +1,3 @@
-{#- A table: the published model copies it as it is, and later intermediate models read it. -#}
-{{ config(materialized='table') }}
-
 with
 
 question_results as (

@@ -1,6 +1,3 @@
-{#- A table: the published model copies it as it is, and later intermediate models read it. -#}
-{{ config(materialized='table') }}
-
 {#
     Every published WRES measure, one row per legal trust, reporting year and indicator code.
     Each indicator family is computed in its intermediate model; this model stacks them, adds the
