@@ -12,7 +12,7 @@ import dagster as dg
 from pipelines.definitions import defs
 
 ROOT = Path(__file__).resolve().parents[1]
-GROUPS = {"sources", "staging", "marts", "publication"}
+GROUPS = {"sources", "seeds", "staging", "intermediate", "marts", "publication"}
 
 
 def test_dagster_definitions_validate(tmp_path):

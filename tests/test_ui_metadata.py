@@ -6,7 +6,7 @@ import pytest
 from pipelines.definitions import defs
 from pipelines.defs.dbt import describe_test
 
-GROUPS = {"sources", "staging", "marts", "publication"}
+GROUPS = {"sources", "seeds", "staging", "intermediate", "marts", "publication"}
 GRAPH = defs.resolve_asset_graph()
 
 

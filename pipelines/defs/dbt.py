@@ -21,7 +21,9 @@ from ..permissions import owner_only_dir
 from .common import BUILD_DB_POOL, OWNERS
 
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
-LAYER_GROUPS = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
+# One Dagster group per dbt layer (the raw tables are "sources" and the publication "publication", set where they
+# are defined), so the UI shows the flow staging -> intermediate -> marts.
+LAYER_GROUPS = ("seeds", "staging", "intermediate", "marts")
 
 
 def dbt_env() -> dict[str, str]:
@@ -50,7 +52,11 @@ class WellledTranslator(DagsterDbtTranslator):
         return dg.AssetKey([self._layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return LAYER_GROUPS.get(self._layer(dbt_resource_props), "staging")
+        layer = self._layer(dbt_resource_props)
+        if layer not in LAYER_GROUPS:
+            raise ValueError(f"dbt node {dbt_resource_props['unique_id']} is outside the layer folders "
+                             f"({', '.join(LAYER_GROUPS)}): move it into one.")
+        return layer
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return OWNERS

@@ -1,6 +1,7 @@
 """Build the staff survey crosswalk seeds from the question catalogue: `python -m pipelines.sample_data.crosswalk`.
 
-Writes three dbt seeds (reviewed like code; a test checks they are up to date):
+Writes three dbt seeds and ingest's list of respondent question columns (reviewed like code; a test checks
+they are up to date). The pipeline reads what this writes, never this module:
 
 - `staff_survey_question_crosswalk.csv`: (survey year, question code as published) -> stable question concept
   id (`q26a_leave`: the 2024 code plus a short slug), text, response scale, favourable options, polarity, and
@@ -9,6 +10,8 @@ Writes three dbt seeds (reviewed like code; a test checks they are up to date):
   score 0-10 (docs/source_formats.md, Item scores), oriented so that higher is better.
 - `staff_survey_score_items.csv`: which question concepts make each sub-score and whether the
   published score can be recomputed from them (PP4_1 and PP5_2: rule not known).
+- `pipelines/sources/respondent_questions.csv`: the question columns a respondent file may hold each year and
+  the largest answer code of each (its response scale's options), the contract ingest checks files against.
 
 Codes per year come from `catalogue.code_map(year)`: 2024 is verified on the real file, 2023 equals 2024 and
 the 2021-2022 numbering follows third-party parsers where they speak and the catalogue's documented choices elsewhere.
@@ -28,6 +31,7 @@ SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 CROSSWALK = "staff_survey_question_crosswalk.csv"
 SCALES = "staff_survey_response_scales.csv"
 ITEMS = "staff_survey_score_items.csv"
+RESPONDENT_QUESTIONS = Path(__file__).resolve().parents[1] / "sources" / "respondent_questions.csv"
 
 _AGREE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
 _FREQUENCY = ("Never", "Rarely", "Sometimes", "Often", "Always")
@@ -210,10 +214,30 @@ def seeds() -> dict[str, str]:
     return {CROSSWALK: render(crosswalk_rows()), SCALES: render(scale_rows()), ITEMS: render(item_rows())}
 
 
+# Largest answer code of a scale the crosswalk does not define: one box for a multi-response option, and room
+# for the longest nominal list (occupation groups) otherwise.
+_UNLISTED_SCALE_CODES = {"multi_response": 1}
+_NOMINAL_CODES = 60
+
+
+def respondent_question_rows() -> list[dict]:
+    options = {name: len(opts) for name, (opts, *_rest) in SCALE_DEFS.items()}
+    return [{"survey_year": r["survey_year"], "question_code": r["question_code"].lower(),
+             "highest_answer_code": options.get(r["response_scale"],
+                                                _UNLISTED_SCALE_CODES.get(r["response_scale"], _NOMINAL_CODES))}
+            for r in crosswalk_rows()]
+
+
+def written_files() -> dict[Path, str]:
+    """Every file this module writes, with its content."""
+    return {**{SEEDS_DIR / name: text for name, text in seeds().items()},
+            RESPONDENT_QUESTIONS: render(respondent_question_rows())}
+
+
 def main() -> None:
-    for name, text in seeds().items():
-        (SEEDS_DIR / name).write_text(text, encoding="utf-8")
-        print(f"wrote {SEEDS_DIR / name}")
+    for path, text in written_files().items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

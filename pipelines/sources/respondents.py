@@ -10,7 +10,6 @@ the column or row, and the rule. No Dagster here.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
@@ -31,11 +30,10 @@ _FIX = "See docs/respondent_format.md for the format, correct the file and land 
 
 @cache
 def question_codes_by_year() -> dict[int, frozenset[str]]:
-    """Lower-case question codes the crosswalk knows for each survey year."""
+    """Lower-case question codes a respondent file may hold, per survey year."""
     out: dict[int, set[str]] = {}
-    with schemas.CROSSWALK_SEED.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            out.setdefault(int(row["survey_year"]), set()).add(row["question_code"].lower())
+    for question in schemas.respondent_questions():
+        out.setdefault(question.survey_year, set()).add(question.code)
     return {y: frozenset(c) for y, c in out.items()}
 
 
@@ -98,7 +96,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, file: LandedFile, loaded_at: dt.d
     known = question_codes_by_year().get(year)
     if known is None:
         raise SourceError(file.relpath, f"is for survey year {year}, which the question crosswalk does not know.",
-                          hint="Add the year to dbt_project/seeds/staff_survey_question_crosswalk.csv.")
+                          hint="Add the year to the question catalogue and rerun "
+                               "python -m pipelines.sample_data.crosswalk.")
     unknown = [by_lower[c] for c in by_lower if c not in REQUIRED + OPTIONAL and c not in known]
     if unknown:
         raise SourceError(file.relpath, f"has column(s) {', '.join(unknown[:5])} that are not {year} question codes "
@@ -169,17 +168,9 @@ def _first_line(error: Exception) -> str:
 @cache
 def answer_code_limits() -> dict[str, int]:
     """Largest answer code of each question column: its response scale's options (60 for nominal questions)."""
-    seeds = schemas.CROSSWALK_SEED.parent
-    with (seeds / "staff_survey_response_scales.csv").open(encoding="utf-8") as handle:
-        scales: dict[str, int] = {}
-        for row in csv.DictReader(handle):
-            scales[row["response_scale"]] = max(scales.get(row["response_scale"], 0), int(row["option_order"]))
     out: dict[str, int] = {}
-    with schemas.CROSSWALK_SEED.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            scale = row["response_scale"]
-            top = scales.get(scale, 1 if scale == "multi_response" else 60)
-            out[row["question_code"].lower()] = max(out.get(row["question_code"].lower(), 0), top)
+    for question in schemas.respondent_questions():
+        out[question.code] = max(out.get(question.code, 0), question.highest_answer_code)
     return out
 
 

@@ -195,14 +195,27 @@ RAW_TABLES: dict[str, tuple[Column, ...]] = {
 }
 
 # Respondent-level survey data (docs/respondent_format.md): one column per question code any survey year
-# publishes (lower case, from the question crosswalk seed), holding the 1-based answer code.
-CROSSWALK_SEED = (Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
-                  / "staff_survey_question_crosswalk.csv")
+# publishes (lower case), holding the 1-based answer code. The codes of each year and the largest answer code
+# of each are listed in respondent_questions.csv, written with the dbt crosswalk seeds from the question
+# catalogue (python -m pipelines.sample_data.crosswalk) and read here, so ingest needs no dbt file.
+RESPONDENT_QUESTIONS = Path(__file__).with_name("respondent_questions.csv")
+
+
+@dataclass(frozen=True)
+class RespondentQuestion:
+    survey_year: int
+    code: str
+    highest_answer_code: int
+
+
+def respondent_questions() -> tuple[RespondentQuestion, ...]:
+    with RESPONDENT_QUESTIONS.open(encoding="utf-8") as handle:
+        return tuple(RespondentQuestion(int(row["survey_year"]), row["question_code"], int(row["highest_answer_code"]))
+                     for row in csv.DictReader(handle))
 
 
 def _question_columns() -> tuple[Column, ...]:
-    with CROSSWALK_SEED.open(encoding="utf-8") as handle:
-        codes = {row["question_code"].lower() for row in csv.DictReader(handle)}
+    codes = {q.code for q in respondent_questions()}
 
     def key(code: str) -> tuple:
         m = re.fullmatch(r"q(\d+)([a-z]?)(?:_(\d+))?", code)

@@ -9,7 +9,7 @@ with
 
 organisations as (
 
-    select * from {{ ref('dim_organisation') }}
+    select * from {{ ref('int_organisations__organisations') }}
 
 ),
 

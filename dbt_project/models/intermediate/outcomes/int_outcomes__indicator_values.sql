@@ -20,19 +20,19 @@ with
 
 sickness_absence as (
 
-    select * from {{ ref('fct_sickness_absence') }}
+    select * from {{ ref('int_outcomes__sickness_absence') }}
 
 ),
 
 cqc_ratings as (
 
-    select * from {{ ref('fct_cqc_ratings') }}
+    select * from {{ ref('int_outcomes__cqc_ratings') }}
 
 ),
 
 fft as (
 
-    select * from {{ ref('fct_fft') }}
+    select * from {{ ref('int_outcomes__fft') }}
 
 ),
 

@@ -17,16 +17,10 @@ respondents as (
 
 ),
 
-{#- Read from the raw organisational results (cleaned as their staging model does): the respondent job then
-    builds no staging model of another source, nor runs that source's tests. -#}
 organisations as (
 
-    select
-        cast(survey_year as {{ dbt.type_int() }}) as survey_year,
-        upper({{ clean_text('org_code') }}) as org_code,
-        {{ clean_text('benchmarking_group') }} as benchmarking_group_label,
-        {{ clean_text('weighting') }} as weighting
-    from {{ source('staff_survey', 'staff_survey_organisations') }}
+    select survey_year, org_code, benchmarking_group_label, weighting
+    from {{ ref('stg_staff_survey__organisations') }}
 
 ),
 

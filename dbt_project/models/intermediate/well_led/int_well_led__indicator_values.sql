@@ -23,25 +23,25 @@ with
 
 scores as (
 
-    select * from {{ ref('fct_staff_survey_scores') }}
+    select * from {{ ref('int_staff_survey__scores') }}
 
 ),
 
 questions as (
 
-    select * from {{ ref('fct_staff_survey_questions') }}
+    select * from {{ ref('int_staff_survey__questions') }}
 
 ),
 
 wres as (
 
-    select * from {{ ref('fct_wres_indicators') }}
+    select * from {{ ref('int_wres__indicators') }}
 
 ),
 
 board as (
 
-    select * from {{ ref('fct_board_composition') }}
+    select * from {{ ref('int_board__composition') }}
 
 ),
 

@@ -2,7 +2,7 @@
     The indicator catalogue: one row per published indicator_code. Seeded metadata (seed indicator_catalogue,
     written by scripts/make_indicator_catalogue.py from the staff survey seeds, the WRES band list and the
     board measures) plus, for staff survey questions the crosswalk does not map (question_id
-    'unmapped_<code>'), a row built from the fact so that no published code lacks a catalogue row. Those
+    'unmapped_<code>'), a row built from the landed questions so that no published code lacks a catalogue row. Those
     are flagged is_catalogued false and not assessed; every other code must be in the seed (the test
     assert_published_indicators_in_dim_indicator fails the build otherwise).
 #}
@@ -23,7 +23,15 @@ indicator_statements as (
 
 questions as (
 
-    select * from {{ ref('fct_staff_survey_questions') }}
+    -- The questions as landed, mapped to the crosswalk: the facts' indicator codes without reading the facts.
+    select
+        {{ dbt.concat(["'nss_'", 'question_id']) }} as indicator_code,
+        question_code,
+        question_text,
+        survey_year,
+        is_mapped
+
+    from {{ ref('int_staff_survey__question_options') }}
 
 ),
 
