@@ -33,6 +33,7 @@ from . import settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings.load_env_file()  # before any setting is read: the same .env `dagster dev` reads
     parser = argparse.ArgumentParser(prog="wellled", description="NHS culture and leadership evidence warehouse.")
     commands = parser.add_subparsers(dest="command", required=True)
     sample = commands.add_parser("sample", help="write realistic sample landing files in the official formats")

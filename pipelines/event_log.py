@@ -29,6 +29,8 @@ from pathlib import Path
 import dagster as dg
 import sqlalchemy as sa
 import yaml
+
+from . import settings
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
@@ -111,7 +113,7 @@ def _relaxed_sync(dbapi_connection, _record) -> None:
 def open_instance() -> dg.DagsterInstance:
     """DAGSTER_HOME's instance (as `DagsterInstance.get()`), with `SqliteEventLog` when it uses the default
     SQLite storage."""
-    home = Path(os.environ["DAGSTER_HOME"]).expanduser()
+    home = settings.dagster_home()
     config_file = home / "dagster.yaml"
     config = (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
     if any(key in config for key in STORAGE_KEYS):

@@ -13,6 +13,7 @@ import time
 
 import dagster as dg
 
+from . import settings
 from .safe_text import escape
 
 _STARTED = time.monotonic()
@@ -26,7 +27,7 @@ class ProgressHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_event", None)
         line = self._describe(event) if event is not None else None
-        if line is None and os.environ.get("WELLLED_VERBOSE") and record.levelno >= logging.INFO:
+        if line is None and settings.verbose() and record.levelno >= logging.INFO:
             line = f"    {record.getMessage()}"
         if line is None and event is None and record.levelno >= logging.WARNING:
             line = f"    ! {record.getMessage().splitlines()[0][:300]}"

@@ -219,7 +219,7 @@ def step_error(data) -> str:
 
 def alert_format(url: str) -> str:
     """WELLLED_ALERT_FORMAT when set, else Teams or Slack by the webhook's host, else plain JSON."""
-    chosen = os.environ.get(ALERT_FORMAT_ENV, "").strip().lower()
+    chosen = settings.alert_format()
     if chosen in ALERT_FORMATS:
         return chosen
     host = (urllib.parse.urlsplit(url).hostname or "").lower()
@@ -284,7 +284,7 @@ def post_webhook(url: str, record: dict) -> str:
 )
 def run_failure_alerts(context: dg.RunFailureSensorContext) -> None:
     record = failure_record(context)
-    url = os.environ.get(WEBHOOK_ENV, "").strip()
+    url = settings.alert_webhook()
     record["webhook"] = post_webhook(url, record) if url else "not configured"
     path = alerts_path()
     owner_only_dir(path.parent, below=settings.warehouse_dir())

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import duckdb
 import pandas as pd
 
+from .. import settings
 from ..safe_text import shown
 from ..sources import respondents as respondent_files
 from ..sources import schemas
@@ -41,7 +42,7 @@ _MANIFEST_TYPES = {"version": "text", "run_id": "text", "published_at": "timesta
 
 
 def lock_timeout() -> str:
-    return os.environ.get("WELLLED_PUBLISH_LOCK_TIMEOUT", "10s")
+    return settings.publish_lock_timeout()
 
 
 class PostgresWarehouse:
@@ -287,7 +288,7 @@ def kept_schema(version: str) -> str:
 def ensure_reader_role(cur) -> None:
     """`wellled_reader`: login, read-only transactions, and (by grants) the published schema only."""
     cur.execute("select 1 from pg_roles where rolname = %s", [READER_ROLE])
-    password = os.environ.get("WELLLED_READER_PASSWORD")
+    password = settings.reader_password()
     if not cur.fetchone():
         cur.execute(f"create role {READER_ROLE} login")
     if password:
