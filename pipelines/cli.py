@@ -193,7 +193,7 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
     settings.ensure_dagster_home()
 
     from .definitions import defs
-    from .defs import partitions as parts
+    from .defs.sources import jobs as parts
     from .event_log import open_instance
     from .sources.landing import SourceError
     from .summary import print_summary

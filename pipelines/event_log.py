@@ -24,17 +24,16 @@ import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from pathlib import Path
 
 import dagster as dg
 import sqlalchemy as sa
 import yaml
-
-from . import settings
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+
+from . import settings
 
 STORAGE_KEYS = ("storage", "run_storage", "event_log_storage", "schedule_storage")
 ENGINES_KEPT = 8  # the index and the runs being written or read; a long-lived reader closes the oldest

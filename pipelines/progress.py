@@ -7,7 +7,6 @@ Dagster's full event stream (the Dagster UI still holds every event). WELLLED_VE
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 

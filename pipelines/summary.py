@@ -53,7 +53,7 @@ def step_times(logs: list[dg.EventLogEntry]) -> list[tuple[str, float, float, st
 
 def step_errors(logs: list[dg.EventLogEntry]) -> list[str]:
     """What each failed step said (a Failure's description, else its innermost exception's message)."""
-    from .defs.sensors import step_error
+    from .defs.publication.sensors import step_error
 
     return [step_error(entry.dagster_event.event_specific_data) for entry in logs
             if entry.dagster_event and entry.dagster_event.event_type_value == "STEP_FAILURE"]

@@ -1,6 +1,6 @@
 """The dbt unit tests (worked examples of the SQL's formulas on fixed inputs) pass.
 
-A refresh leaves them out (pipelines/defs/dbt.py BUILD_ARGS: they re-prove the code, not the data), so this is
+A refresh leaves them out (pipelines/defs/models/assets.py BUILD_ARGS: they re-prove the code, not the data), so this is
 where they run: on a copy of the sample refresh's build warehouse, which holds every relation they read.
 """
 

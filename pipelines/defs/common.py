@@ -11,6 +11,11 @@ from ..sources.schemas import PROTECTED_COLUMNS
 # file admits one writer and no reader beside it.
 BUILD_DB_POOL = "wellled_build_db"
 OWNERS = ["team:wellled-data-engineering"]
+# Runs carrying this tag are queued one at a time (dagster.yaml, concurrency.runs.tag_concurrency_limits):
+# two refreshes interleaving their steps would publish one run's raw tables under the other's gates.
+REFRESH_TAG = "wellled/build_warehouse"
+# What started a run (a schedule, the landing sensor); a failure alert names it.
+TRIGGER_TAG = "wellled/trigger"
 REDACTED = "(redacted)"
 
 

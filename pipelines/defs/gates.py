@@ -1,4 +1,4 @@
-"""Great Expectations suites as blocking Dagster asset checks, on every raw table and every published mart.
+"""Great Expectations suites as blocking Dagster asset checks: the factory every domain's checks.py uses.
 
 A `critical` failure fails the check with severity ERROR, which stops every downstream asset in the run
 (so nothing is published); `warning` failures are recorded with severity WARN and do not block. The gate
@@ -12,14 +12,10 @@ from dagster import AssetCheckExecutionContext
 
 from .. import quality, settings, warehouse
 from ..permissions import owner_only_dir
-from ..sources import schemas
-from .common import BUILD_DB_POOL, raw_key
-
-# Every published table with a suite of its own gets a gate: adding expectations/<table>.json is enough.
-MART_SUITES = tuple(name for name in quality.suite_names() if quality.read_suite(name).layer == "published")
+from .common import BUILD_DB_POOL
 
 
-def _skipped_reason(suite: str) -> str | None:
+def skipped_reason(suite: str) -> str | None:
     """A gate is skipped when every source its table is built from is absent from this refresh."""
     sources = quality.read_suite(suite).sources
     landed = warehouse.current().landed_sources()
@@ -28,7 +24,7 @@ def _skipped_reason(suite: str) -> str | None:
     return None
 
 
-def _result(context, suite: str, outcome) -> dg.AssetCheckResult:
+def gate_result(context, suite: str, outcome) -> dg.AssetCheckResult:
     run_id = context.run.run_id
     record_gate(run_id, suite, outcome)
     docs_dir = owner_only_dir(settings.data_docs_dir() / run_id, below=settings.warehouse_dir())
@@ -59,19 +55,14 @@ def record_gate(run_id: str, suite: str, outcome) -> None:
                                  "evaluated": outcome.evaluated, "rows": outcome.rows}) + "\n")
 
 
-def _gate(asset: dg.AssetKey, schema: str, table: str, suite: str, what: str) -> dg.AssetChecksDefinition:
+def gx_gate(asset: dg.AssetKey, schema: str, table: str, suite: str, what: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=asset, name=f"gx_{suite}", blocking=True, pool=BUILD_DB_POOL,
                     description=f"Great Expectations suite expectations/{suite}.json on {schema}.{table}: {what} "
                                 "Critical failures block publication; warnings are recorded.")
     def _check(context: AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        reason = _skipped_reason(suite)
+        reason = skipped_reason(suite)
         frame = warehouse.current().read_table(schema, table)
-        return _result(context, suite, quality.validate(suite, frame, skipped_reason=reason))
+        return gate_result(context, suite, quality.validate(suite, frame, skipped_reason=reason))
 
     return _check
 
-
-raw_checks = [_gate(raw_key(t), "raw", t, f"raw_{t}", "schema, codes, ranges, uniqueness, plausible years.")
-              for s in settings.SOURCES for t in schemas.SOURCE_TABLES[s]]
-mart_checks = [_gate(dg.AssetKey(["marts", m]), "marts", m, m, "keys, ranges, intervals, suppression, privacy.")
-               for m in MART_SUITES]

@@ -10,7 +10,6 @@ kept as schemas `published_v<version>`, which `wellled_reader` cannot read. BI t
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable, Collection
 from urllib.parse import parse_qs, unquote, urlparse
 

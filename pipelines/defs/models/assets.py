@@ -15,10 +15,10 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from .. import settings, warehouse
-from ..disk_space import disk_full_message, log_says_disk_full
-from ..permissions import owner_only_dir
-from .common import BUILD_DB_POOL, OWNERS
+from ... import settings, warehouse
+from ...disk_space import disk_full_message, log_says_disk_full
+from ...permissions import owner_only_dir
+from ..common import BUILD_DB_POOL, OWNERS
 
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 # One Dagster group per dbt layer (the raw tables are "sources" and the publication "publication", set where they

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from .jobs import national_refresh
+from ..common import TRIGGER_TAG
+from . import jobs
 
 TIMEZONE = "Europe/London"
 
@@ -26,11 +27,11 @@ CALENDAR = {
 def _schedule(name: str, cron: str, why: str) -> dg.ScheduleDefinition:
     return dg.ScheduleDefinition(
         name=name,
-        job=national_refresh,
+        job=jobs.national_refresh,
         cron_schedule=cron,
         execution_timezone=TIMEZONE,
         default_status=dg.DefaultScheduleStatus.STOPPED,
-        tags={"wellled/trigger": name},
+        tags={TRIGGER_TAG: name},
         description=f"National refresh for {why} (cron '{cron}', {TIMEZONE}). Off by default: turn it on "
                     "in the UI (Automation) or with `dagster schedule start`.",
     )

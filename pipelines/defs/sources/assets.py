@@ -2,12 +2,12 @@
 
 import dagster as dg
 
-from .. import settings, warehouse
-from ..sources import schemas
-from ..sources.ingest import load_source
-from ..sources.landing import SourceError
-from ..warehouse.resource import WarehouseResource
-from .common import BUILD_DB_POOL, OWNERS, preview, raw_key
+from ... import settings, warehouse
+from ...sources import schemas
+from ...sources.ingest import load_source
+from ...sources.landing import SourceError
+from ...warehouse.resource import WarehouseResource
+from ..common import BUILD_DB_POOL, OWNERS, preview, raw_key
 
 SOURCE_DESCRIPTIONS = {
     "ods": "ODS NHS trusts reference file (ods/etr.csv): codes, names, regions, open and close dates.",

@@ -1,4 +1,4 @@
-"""Per-source partitioned ingest jobs, and the unpartitioned build-and-publish job that follows them.
+"""Per-source partitioned ingest jobs (`build_and_publish`, in publication/jobs.py, follows them).
 
 Partitions (dynamic, one key per landed period folder, docs/source_formats.md):
 
@@ -21,16 +21,11 @@ one run. `build_and_publish` then runs dbt, every gate (raw gates included) and 
 
 import dagster as dg
 
-from ..safe_text import shown
-from ..sources.landing import SourceError, discover, period_problem
-from ..sources.schemas import SOURCE_TABLES
-from .checks import mart_checks, raw_checks
-from .common import BUILD_DB_POOL, raw_key
-from .dbt import dbt_models
-from .ingest import ingest
-from .jobs import REFRESH_TAG
-from .profiles import profile_site
-from .publish import published_warehouse
+from ...safe_text import shown
+from ...sources.landing import SourceError, discover, period_problem
+from ...sources.schemas import SOURCE_TABLES
+from ..common import BUILD_DB_POOL, REFRESH_TAG, raw_key
+from .assets import ingest
 
 # Source -> (what a key is, name of its dynamic partitions definition).
 PERIODS = {
@@ -107,16 +102,3 @@ def build_period_job(source: str) -> dg.JobDefinition:
 
 
 period_jobs = [build_period_job(source) for source in PERIODS]
-
-# dbt (with its tests), every Great Expectations gate (on the raw tables too, which this job reads but does
-# not write) and the publication: what national_refresh does after ingest.
-build_and_publish = dg.define_asset_job(
-    "build_and_publish",
-    selection=(dg.AssetSelection.assets(dbt_models, published_warehouse, profile_site)
-               | dg.AssetSelection.checks(*raw_checks, *mart_checks)),
-    description="Build the dbt models, run every quality gate (raw tables included) and, when all blocking "
-                "gates pass, publish: the step after partitioned ingest runs (ingest_<source>_by_period for "
-                f"{', '.join(PERIODS)}). Ingests nothing. One at a time with national refreshes.",
-    tags={REFRESH_TAG: "build_and_publish"},
-    executor_def=dg.in_process_executor,
-)
