@@ -13,7 +13,7 @@ process loses nothing). Other processes (the UI, the daemon) read and write the 
 own class meanwhile, as WAL allows. A table found in the index is remembered (tables are only ever added).
 
 Only an instance stored in SQLite by default (no `storage` or `*_storage` key in its dagster.yaml, as
-dagster_home/dagster.yaml) gets it; any other instance (PostgreSQL, say) is opened as Dagster opens it.
+dagster.yaml) gets it; any other instance (PostgreSQL, say) is opened as Dagster opens it.
 Overriding `_connect` is a private Dagster API used on purpose: tests/test_dagster_internals.py fails loudly
 when it changes.
 """

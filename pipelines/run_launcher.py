@@ -1,4 +1,4 @@
-"""Dagster's default run launcher, plus the worker health check run monitoring needs (dagster_home/dagster.yaml).
+"""Dagster's default run launcher, plus the worker health check run monitoring needs (dagster.yaml).
 
 Measured on Dagster 1.13.27: `DefaultRunLauncher.supports_check_run_worker_health` is False, so with
 `run_monitoring: enabled` alone a UI-launched run whose worker process dies (killed, out of memory) stays

@@ -36,7 +36,7 @@ ENVIRONMENT = (
     ("WELLLED_WAREHOUSE_URL", "unset (DuckDB)", "a postgresql:// URL: build and publish in PostgreSQL instead"),
     ("WELLLED_READER_PASSWORD", "generated and kept", "password of the read-only BI role on PostgreSQL"),
     ("WELLLED_PUBLISH_LOCK_TIMEOUT", "10s", "how long a PostgreSQL publication waits for BI readers' locks"),
-    ("WELLLED_DAGSTER_PG_URL", "unset", "PostgreSQL for Dagster's own history (dagster_home/dagster.postgres.yaml)"),
+    ("WELLLED_DAGSTER_PG_URL", "unset", "PostgreSQL for Dagster's own history (dagster.postgres.yaml)"),
     ("WELLLED_DUCKDB_MEMORY_LIMIT", "1GB", "DuckDB's memory limit for respondent-level scans and dbt"),
     ("WELLLED_SERVE_PORT", "5433", "port of `wellled serve` on 127.0.0.1"),
     ("WELLLED_ALERT_WEBHOOK", "unset", "webhook that failed runs are posted to (Teams, Slack or JSON)"),
@@ -118,7 +118,7 @@ def ensure_dagster_home() -> Path:
         owner_only_dir(home)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text((PROJECT_ROOT / "dagster_home" / "dagster.yaml").read_text())
+        config.write_text((PROJECT_ROOT / "dagster.yaml").read_text())
     return home
 
 
