@@ -17,7 +17,7 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 # The published-level sources, parsed in Python (pipelines/sources/ingest.py), in the order listed everywhere.
 SOURCES = ("ods", "staff_survey", "wres", "board", "sickness_absence", "cqc_ratings", "fft")
-# Every landing folder (docs/source_formats.md): respondent-level data is copied by the engine itself
+# Every landing folder (docs/sources.md): respondent-level data is copied by the engine itself
 # (pipelines/sources/respondents.py), never parsed into pandas.
 LANDED_SOURCES = (*SOURCES, "respondents")
 

@@ -1,4 +1,4 @@
-"""Sample data: a synthetic landing folder in the official formats (docs/source_formats.md), for demos and tests.
+"""Sample data: a synthetic landing folder in the official formats (docs/sources.md), for demos and tests.
 
     from pipelines.sample_data import generate
     generate(Path("data/landing"), trusts=210, years=(2021, 2022, 2023, 2024), seed=42)
@@ -6,7 +6,7 @@
 `trusts` (at least 5) counts the English NHS trusts open at the end of the period, split among acute,
 acute specialist, mental health, community and ambulance trusts in England's 2024 proportions (one of
 each kind at least); 210 is England's size. `years` are survey years; WRES reporting years are each + 1.
-It writes (paths relative to `out`; the formats are in docs/source_formats.md):
+It writes (paths relative to `out`; the formats are in docs/sources.md):
 
 - `ods/etr.csv`: the ODS trusts file, byte-compatible with the real extract (no header, 27 quoted
   fields, CRLF, sorted by code). Open English trusts; long-closed trusts; with trusts >= 6 also two trusts
@@ -39,7 +39,7 @@ It writes (paths relative to `out`; the formats are in docs/source_formats.md):
 What is synthetic: everything. Organisation names are invented place names, codes follow ODS patterns
 but are random, and all values are simulated. What is realistic: formats, code patterns, question texts
 and options (2024 catalogue extracted from the real file, `catalogue_2024.json`), each group's average
-answer and spread (2024 aggregates), score construction (docs/source_formats.md, Item scores; reconciling within 0.02
+answer and spread (2024 aggregates), score construction (docs/sources.md, Item scores; reconciling within 0.02
 except PP4_1 and PP5_2, whose rule is unknown), WRES 5-8 gaps shaped like the 2024 per-trust file.
 Each organisation has a latent culture level (persistent across years, AR(1) with 0.88) that moves its
 survey results, its WRES relative likelihoods and BME representation by band, and the benchmark gaps,

@@ -1,4 +1,4 @@
-"""NHS Staff Survey benchmark report data (`NSS<YY>_benchmark_report_data.xlsx`, docs/source_formats.md; no
+"""NHS Staff Survey benchmark report data (`NSS<YY>_benchmark_report_data.xlsx`, docs/sources.md; no
 real copy exists, so the layout is the documented one): `Notes`, then one sheet per trust benchmarking
 group; header in row 1, one row per reporting unit from row 2; `org_id`, `org_name`,
 `org_type_reporting_name`, then `<variable>_<YYYY>` for up to five survey years (history named with the

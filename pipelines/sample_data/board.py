@@ -1,5 +1,5 @@
 """Board registers: a simulated history of each trust board, one CSV per trust per quarter end
-(`board/<YYYY-MM-DD>/BOARD_<org_code>_<YYYY-MM-DD>.csv`, columns of docs/source_formats.md).
+(`board/<YYYY-MM-DD>/BOARD_<org_code>_<YYYY-MM-DD>.csv`, columns of docs/sources.md).
 
 Posts are stable (`<org>-P01` chair, `-P02` chief executive, executive and other directors, 5-7
 non-executive directors, 0-2 associates). Each quarter people may leave (hazards by role), non-executive

@@ -156,7 +156,7 @@ def code_map(year: int) -> dict[str, str]:
     return {c: yc for sheet in layout(year) for yc, c in sheet.questions}
 
 
-# --- scores (docs/source_formats.md, Item scores; 2024 codes) ------------------------------------
+# --- scores (docs/sources.md, Item scores; 2024 codes) ------------------------------------
 def _expand(spec: str) -> tuple[str, ...]:
     """'Q25a-d Q6a' -> ('Q25a', 'Q25b', 'Q25c', 'Q25d', 'Q6a')."""
     out = []
@@ -184,7 +184,7 @@ COMPOSITES: dict[str, tuple[str, ...]] = {
     "PP5": ("PP5_1", "PP5_2"), "PP6": ("PP6_1", "PP6_2"), "PP7": ("PP7_1", "PP7_2"),
     "Staff Engagement": ("E_1", "E_2", "E_3"), "Morale": ("M_1", "M_2", "M_3"),
 }
-# Sub-scores whose published rule is not known (docs/source_formats.md): generated as an approximation plus an
+# Sub-scores whose published rule is not known (docs/sources.md): generated as an approximation plus an
 # offset fitted on the 2024 file, so they do NOT reconcile with the item formula. Offsets: published - recomputed.
 UNRECONCILED = {"PP4_1": 0.075, "PP5_2": 0.15}
 

@@ -7,7 +7,7 @@ they are up to date). The pipeline reads what this writes, never this module:
   id (`q26a_leave`: the 2024 code plus a short slug), text, response scale, favourable options, polarity, and
   whether the year is comparable with the concept's previous year (with the reason when not).
 - `staff_survey_response_scales.csv`: per response scale and option, whether it is favourable and its item
-  score 0-10 (docs/source_formats.md, Item scores), oriented so that higher is better.
+  score 0-10 (docs/sources.md, Item scores), oriented so that higher is better.
 - `staff_survey_score_items.csv`: which question concepts make each sub-score and whether the
   published score can be recomputed from them (PP4_1 and PP5_2: rule not known).
 - `pipelines/sources/respondent_questions.csv`: the question columns a respondent file may hold each year and

@@ -1,4 +1,4 @@
-"""NHS Staff Survey national results (`NSS<YY>_detailed_spreadsheets_national_results.xlsx`, docs/source_formats.md):
+"""NHS Staff Survey national results (`NSS<YY>_detailed_spreadsheets_national_results.xlsx`, docs/sources.md):
 the same sheets and blocks as the organisational results, with identifiers `Base`, `Breakdown`,
 `Breakdown subgroup`, `Weighting` and one row per breakdown instead of one per organisation.
 

@@ -1,5 +1,5 @@
 """The ODS trusts file `ods/etr.csv`: headerless, every field quoted, 27 fields, CRLF line ends, sorted by
-code, as the real extract (docs/source_formats.md)."""
+code, as the real extract (docs/sources.md)."""
 
 from __future__ import annotations
 

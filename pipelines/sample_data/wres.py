@@ -1,5 +1,5 @@
 """WRES returns: one CSV per English trust per reporting year (`wres/<YYYY>/WRES_<org_code>_<YYYY>.csv`,
-the contract of docs/source_formats.md), for the reporting years survey year + 1.
+the contract of docs/sources.md), for the reporting years survey year + 1.
 
 Indicator 1: headcount per staff group and band by ethnicity (BME share from the trust's region, rising
 1.2 points a year; over-represented in band 5 nursing and medical grades, under-represented from band 8a

@@ -1,4 +1,4 @@
-"""Board register CSVs -> raw.board_registers (docs/source_formats.md: the project's own contract).
+"""Board register CSVs -> raw.board_registers (docs/sources.md: the project's own contract).
 
 Rules one register can break on its own are checked here, each refusal naming the file, the row and the
 rule: the role, executive and voting flags fit together; at most one chair and one chief executive are in
@@ -19,7 +19,7 @@ from .landing import LandedFile, SourceError, refuse_duplicate_keys
 HEADER = ["org_code", "as_at_date", "post_id", "member_id", "role_title", "role_category", "is_executive",
           "is_voting", "is_interim", "gender", "ethnic_category", "start_date", "end_date"]
 
-# role_category -> the (is_executive, is_voting) pairs it may take (docs/source_formats.md, Board registers).
+# role_category -> the (is_executive, is_voting) pairs it may take (docs/sources.md, Board registers).
 ROLE_FLAGS: dict[str, frozenset[tuple[bool, bool]]] = {
     "chair": frozenset({(False, True)}),
     "chief_executive": frozenset({(True, True)}),
@@ -31,7 +31,7 @@ ROLE_FLAGS: dict[str, frozenset[tuple[bool, bool]]] = {
 SINGLE_HOLDER_ROLES = ("chair", "chief_executive")
 # NHS trust boards have 10 to 25 posts (voting, non-voting and associate); no real register comes near this.
 MAX_POSTS = 60
-_FIX = "Correct the register (see docs/source_formats.md, Board registers) and land it again."
+_FIX = "Correct the register (see docs/sources.md, Board registers) and land it again."
 
 
 def _flags(executive: bool, voting: bool) -> str:

@@ -1,4 +1,4 @@
-"""ODS trusts file `etr.csv` -> raw.ods_trusts (docs/source_formats.md): headerless, 27 quoted fields."""
+"""ODS trusts file `etr.csv` -> raw.ods_trusts (docs/sources.md): headerless, 27 quoted fields."""
 
 from __future__ import annotations
 

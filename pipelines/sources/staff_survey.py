@@ -1,7 +1,7 @@
 """NHS Staff Survey workbooks -> tidy tables.
 
 The layout is read from each file, never from a per-year map: the year from A1, question blocks from the
-row-1 labels (`Q26a - <text>`), response options and bases from the row-5 header (docs/source_formats.md).
+row-1 labels (`Q26a - <text>`), response options and bases from the row-5 header (docs/sources.md).
 A workbook is recognised by its content: organisational results (row-5 header starts with `ODS code`),
 national results (`Base`/`Breakdown` identifiers) or the benchmark workbook (an `org_id` column).
 """
@@ -75,7 +75,7 @@ def _recognise(file: LandedFile, sheets: dict[str, list[list]]) -> str:
     raise SourceError(file.relpath, "is not a staff survey file wellled recognises: no sheet has the "
                                     "organisational results header ('ODS code' in A5), the national results "
                                     "breakdown header, or the benchmark workbook's 'org_id' column.",
-                      hint="Check the sheets and header rows are as published (see docs/source_formats.md).")
+                      hint="Check the sheets and header rows are as published (see docs/sources.md).")
 
 
 def _cell(row: list, index: int):
@@ -254,7 +254,7 @@ def _parse_national(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
     """All trusts nationally and each breakdown (region, ethnicity summary, occupation ...) in long form.
 
     Same sheets and blocks as the organisational results; the identifiers are Base, Breakdown, Breakdown
-    subgroup and Weighting (docs/source_formats.md). The all-trusts row has a blank Breakdown, kept null here.
+    subgroup and Weighting (docs/sources.md). The all-trusts row has a blank Breakdown, kept null here.
     """
     year = check_year(file, _title_year(file, sheets), "A1 of its sheets")
     out: list[tuple] = []

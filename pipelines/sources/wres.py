@@ -1,4 +1,4 @@
-"""WRES return CSVs -> raw.wres_returns (docs/source_formats.md: the project's own contract).
+"""WRES return CSVs -> raw.wres_returns (docs/sources.md: the project's own contract).
 
 Per-row rules (known codes, non-negative counts, bands that fit their staff group) are the raw GX suite's
 (`expectations/raw_wres_returns.json`). The rules that compare two rows are checked here, so that a refusal

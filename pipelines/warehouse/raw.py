@@ -19,7 +19,7 @@ def ddl(table: str, types: dict[str, str] | None = None) -> str:
 
 
 def period_prefix(source: str, period: str) -> str:
-    """The `_source_file` prefix of a period's rows: files sit in `<source>/<period>/` (docs/source_formats.md)."""
+    """The `_source_file` prefix of a period's rows: files sit in `<source>/<period>/` (docs/sources.md)."""
     return f"{source}/{period}/"
 
 

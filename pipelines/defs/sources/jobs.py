@@ -1,6 +1,6 @@
 """Per-source partitioned ingest jobs (`build_and_publish`, in publication/jobs.py, follows them).
 
-Partitions (dynamic, one key per landed period folder, docs/source_formats.md):
+Partitions (dynamic, one key per landed period folder, docs/sources.md):
 
 - `staff_survey_survey_years`: `2023`, `2024`, ... (survey year)
 - `wres_reporting_years`: `2024`, ... (reporting year of the 31 March snapshot)

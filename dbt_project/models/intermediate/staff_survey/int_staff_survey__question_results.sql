@@ -1,6 +1,6 @@
 {#
     One row per reporting unit, survey year and question concept: % favourable (sum of the favourable
-    options' percentages), % Never for incident counts, and the item score 0-10 (docs/source_formats.md, Item scores:
+    options' percentages), % Never for incident counts, and the item score 0-10 (docs/sources.md, Item scores:
     sum(option % x option score) / sum(option % of scored options)) used to recompute sub-scores.
     % favourable and % Never stay unsuppressed here; the marts null them when suppressed. The item score is
     null for a suppressed question.

@@ -1,7 +1,7 @@
 {#
     The reconciliation of published sub-scores with the question-level results: each sub-score recomputed
     as the mean over its items (seed staff_survey_score_items) of the item score
-    (docs/source_formats.md) and compared with the score the organisational results publish. The real 2024 file
+    (docs/sources.md) and compared with the score the organisational results publish. The real 2024 file
     agrees within 0.04 for every reconcilable measure; a difference above 0.1 is flagged (a warning gate).
 #}
 

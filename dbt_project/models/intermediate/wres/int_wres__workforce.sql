@@ -1,7 +1,7 @@
 {#
     Workforce ethnicity per trust and reporting year: the indicator 1 headcounts summed over every staff
     group and band. The workforce BME share is BME / (White + BME); unknown ethnicity is left out of it and
-    reported apart (docs/source_formats.md, WRES returns).
+    reported apart (docs/sources.md, WRES returns).
 #}
 
 with
