@@ -13,7 +13,7 @@ import pytest
 from pipelines import quality
 from pipelines.sources.ingest import load_source
 from pipelines.sources.landing import SourceError
-from tests.test_source_errors import ID, WRES_HEADER, _workbook, _wres
+from tests.unit.test_source_errors import ID, WRES_HEADER, _workbook, _wres
 
 
 def _gate(landing: Path, source: str, table: str):
