@@ -161,7 +161,7 @@ def test_small_breakdown_cells_are_suppressed_with_secondary(built):
     small = built.execute("select count(*) from intermediate.int_respondents__scores where base_n < 10").fetchone()[0]
     assert small > 0  # the sample has small cells, so the checks above are not vacuous
     # No breakdown has exactly one suppressed cell with responses (subtraction would reveal it; a group nobody
-    # in answered has nothing to reveal). tests/test_disclosure.py plays the full attacker.
+    # in answered has nothing to reveal). tests/integration/test_disclosure.py plays the full attacker.
     lonely = built.execute("select count(*) from (select m.org_code, m.survey_year, m.breakdown, m.measure_code "
                            "from marts.fct_staff_survey_respondent_scores m join intermediate.int_respondents__scores "
                            "i using (org_code, survey_year, breakdown, breakdown_group, measure_code) "

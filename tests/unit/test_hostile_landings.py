@@ -1,8 +1,8 @@
 """A hostile landing corpus, generated here at test time (nothing binary is committed): each file is refused by
 name (file, row, rule) without echoing more of it than the rule needs, or read where it is legitimate.
 
-These run at the parser and landing level (fast); tests/test_hostile_refreshes.py runs the cases that need a
-whole refresh (publication byte-identical, formulas neutralised in the published file).
+These run at the parser and landing level (fast); tests/integration/test_hostile_refreshes.py runs the cases that
+need a whole refresh (publication byte-identical, formulas neutralised in the published file).
 """
 
 from __future__ import annotations
