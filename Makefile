@@ -5,11 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANIFEST := dbt_project/target/manifest.json
 # The oldest DuckDB the published files promise to open (storage version v1.4.0), in a folder of its own for
-# the client tests (tests/test_bi_clients.py): the project itself runs a newer DuckDB.
+# the client tests (tests/integration/test_bi_clients.py): the project itself runs a newer DuckDB.
 OLDEST_DUCKDB := 1.4.4
 OLDEST_DUCKDB_DIR := $(VENV)/clients/duckdb-$(OLDEST_DUCKDB)
 
-.PHONY: install demo test test-fast ui bench lint clean superset test-bi browser
+.PHONY: install demo test test-fast snapshot ui bench lint clean superset test-bi browser
 
 install: $(STAMP) $(MANIFEST)
 
@@ -37,15 +37,20 @@ browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "Chromium is missing and could not be installed: the browser tests will fail (install 'chromium')."
 
+# Everything: lint, tests/unit, then tests/integration (whole refreshes of a tiny sample, one of them shared by
+# every test that only reads it; PostgreSQL, the browser, the BI clients, kill-and-recover runs).
 test: install browser
 	$(BIN)/ruff check pipelines tests bench
 	$(BIN)/python -m pytest -q --durations=15
 
-# The loop while you work: lint and every test but those marked integration (whole refreshes, kill-and-recover
-# runs, PostgreSQL, the served BI paths), stopping at the first failure. make test runs them all.
-test-fast: install browser
+# The loop while you work: lint and tests/unit (no refresh, no server, no browser), stopping at the first failure.
+test-fast: install
 	$(BIN)/ruff check pipelines tests bench
-	$(BIN)/python -m pytest -q -x -m "not integration"
+	$(BIN)/python -m pytest -q -x tests/unit
+
+# Rewrite tests/unit/asset_graph.json after an intended change of assets, groups, checks, jobs or schedules.
+snapshot: install
+	$(BIN)/python -m tests.unit.test_asset_graph
 
 # Respondent-level data at national scale against the floor and pandas, the demo refresh, definitions load
 # (docs/respondent_format.md). Several minutes on 2 cores; BENCH_ARGS e.g. --skip-backfill.

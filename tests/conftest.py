@@ -1,13 +1,31 @@
-"""Shared fixtures: real published files from ../shared, and isolated landing/warehouse folders."""
+"""Fixtures for both layers: real published files from ../shared, isolated landing/warehouse folders, and the one
+sample refresh that every integration test reading a publication shares.
+
+tests/unit needs no refresh, no server and no browser; tests/integration holds everything else and is marked
+`integration` by its folder (so `-m integration` still selects it).
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+TESTS = Path(__file__).resolve().parent
+SHARED_REAL = TESTS.parents[1] / "shared" / "data" / "real"
+ENVIRONMENT = {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse", "DAGSTER_HOME": "dagster_home"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.path))
+        layer = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else None
+        if layer == "integration":
+            item.add_marker(pytest.mark.integration)
+        elif layer == "unit" and item.get_closest_marker("integration"):
+            raise pytest.UsageError(f"{item.nodeid} is marked integration: move it to tests/integration")
 
 
 def real_file(name: str) -> Path:
@@ -26,20 +44,37 @@ def sample_refresh(tmp_path_factory):
     """One refresh of a tiny sample (6 trusts, 2023-2024), shared by every test that only reads its output.
 
     Yields (root folder, CLI exit status); the environment points at its landing and warehouse folders
-    while the session lasts (tests that need other folders set them with monkeypatch).
+    while the session lasts (tests that need other folders set them with monkeypatch). A test that changes
+    anything takes `sample_copy` instead.
     """
     from pipelines import cli
     from pipelines.sample_data import generate
 
     root = tmp_path_factory.mktemp("sample_refresh")
     patch = pytest.MonkeyPatch()
-    for key, folder in {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse",
-                        "DAGSTER_HOME": "dagster_home"}.items():
+    for key, folder in ENVIRONMENT.items():
         patch.setenv(key, str(root / folder))
     generate(root / "landing", trusts=6, years=(2023, 2024), seed=7)
     status = cli.main(["refresh"])
     yield root, status
     patch.undo()
+
+
+@pytest.fixture
+def sample_copy(sample_refresh, tmp_path, monkeypatch) -> Path:
+    """The sample refresh's landing, warehouse and Dagster home copied into tmp_path, the environment pointing
+    there, so a test may refresh, break or roll back without touching what the other tests read.
+
+    Symbolic links are copied as links: `published/parquet` is a relative link to the current version, and a
+    copy that followed it would turn it into a real folder, which a publication refuses to replace."""
+    root, status = sample_refresh
+    assert status == 0, "the sample refresh did not publish"
+    for folder in ENVIRONMENT.values():
+        if (root / folder).exists():
+            shutil.copytree(root / folder, tmp_path / folder, symlinks=True)
+    for key, folder in ENVIRONMENT.items():
+        monkeypatch.setenv(key, str(tmp_path / folder))
+    return tmp_path
 
 
 @pytest.fixture
@@ -56,9 +91,8 @@ def published(sample_refresh):
 @pytest.fixture
 def isolated(tmp_path, monkeypatch) -> Path:
     """Landing, warehouse and Dagster home in a temp folder, so tests never touch the user's data."""
-    monkeypatch.setenv("WELLLED_LANDING_DIR", str(tmp_path / "landing"))
-    monkeypatch.setenv("WELLLED_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    for key, folder in ENVIRONMENT.items():
+        monkeypatch.setenv(key, str(tmp_path / folder))
     (tmp_path / "dagster_home").mkdir()
     (tmp_path / "landing").mkdir()
     return tmp_path

@@ -151,7 +151,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                          metadata={"dbt_log": str(target / "dbt.log")})
 
 
-# Unit tests check the SQL's logic on fixed inputs: they run in `make test` (tests/test_dbt_unit_tests.py), not
+# Unit tests check the SQL's logic on fixed inputs: they run in tests/integration/test_dbt_unit_tests.py, not
 # in every refresh, where they would only re-prove the same code (dbt's own advice). The debug log stays out
 # of the run folder's dbt.log (megabytes per build); info keeps every result and error.
 BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]

@@ -20,7 +20,7 @@ from pipelines import cli, settings
 
 pytestmark = pytest.mark.integration
 WELLLED = [sys.executable, "-m", "pipelines.cli"]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

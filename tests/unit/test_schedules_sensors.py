@@ -21,7 +21,7 @@ from pipelines.defs.common import BUILD_DB_POOL
 from pipelines.defs.jobs import REFRESH_TAG
 from pipelines.defs.sensors import landing_files_sensor, run_failure_alerts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 

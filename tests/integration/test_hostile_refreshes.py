@@ -27,15 +27,8 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture
-def copied(sample_refresh, tmp_path, monkeypatch) -> Path:
-    root, status = sample_refresh
-    assert status == 0
-    shutil.copytree(root / "warehouse", tmp_path / "warehouse", symlinks=True)
-    shutil.copytree(root / "landing", tmp_path / "landing")
-    for key, folder in {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse",
-                        "DAGSTER_HOME": "dagster_home"}.items():
-        monkeypatch.setenv(key, str(tmp_path / folder))
-    return tmp_path
+def copied(sample_copy) -> Path:
+    return sample_copy
 
 
 def test_a_legitimate_but_hostile_landing_publishes_safely(copied, capfd):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.test_profiles import suppressed_board_value
+from tests.integration.test_profiles import suppressed_board_value
 
 CHROMIUM = Path(os.environ.get("WELLLED_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

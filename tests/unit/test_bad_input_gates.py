@@ -1,7 +1,7 @@
 """Bad input that parses but breaks a rule: the source gate blocks it and names the file and row.
 
 Parser-level refusals (unreadable files, wrong folders, shifted headers, duplicate keys, bad encodings)
-are in test_source_errors.py; a blocked refresh that keeps the previous publication is in test_refresh.py.
+are in test_source_errors.py; a blocked refresh that keeps the previous publication is in tests/integration.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from pipelines import quality
 from pipelines.sources.ingest import load_source
 from pipelines.sources.landing import SourceError
-from tests.test_source_errors import ID, WRES_HEADER, _workbook, _wres
+from tests.unit.test_source_errors import ID, WRES_HEADER, _workbook, _wres
 
 
 def _gate(landing: Path, source: str, table: str):

@@ -1,8 +1,8 @@
 """A hostile landing corpus, generated here at test time (nothing binary is committed): each file is refused by
 name (file, row, rule) without echoing more of it than the rule needs, or read where it is legitimate.
 
-These run at the parser and landing level (fast); tests/test_hostile_refreshes.py runs the cases that need a
-whole refresh (publication byte-identical, formulas neutralised in the published file).
+These run at the parser and landing level (fast); tests/integration/test_hostile_refreshes.py runs the cases that
+need a whole refresh (publication byte-identical, formulas neutralised in the published file).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pipelines.sources import csv_files
 from pipelines.sources.ingest import load_source
 from pipelines.sources.landing import SourceError, discover, period_problem
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WRES_HEADER = "org_code,reporting_year,indicator,staff_group,band,ethnicity,measure,count"
 BOARD_HEADER = ("org_code,as_at_date,post_id,member_id,role_title,role_category,is_executive,is_voting,is_interim,"
                 "gender,ethnic_category,start_date,end_date")

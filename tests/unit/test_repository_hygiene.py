@@ -11,7 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Team notes that live outside the repository, and the folder beside the checkout that holds them. The note names
 # are spelt in two parts so that a plain `git grep` for them finds nothing, this file included.
 NOTE_NAMES = (b"SOURCES" + b".md", b"DESIGN" + b".md")

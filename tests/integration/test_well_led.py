@@ -4,7 +4,7 @@ Reads the shared sample refresh (6 trusts, 2023-2024; the sample merges RZ8 and 
 1 November 2023, seed org_successors). The formulas also have dbt unit tests
 (models/marts/well_led/_well_led__models.yml, models/intermediate/well_led/_well_led__models.yml); the
 scorecard's vocabulary (verdicts only from tests or attainable targets) is checked on the publication in
-tests/test_scorecard_verdicts.py.
+tests/integration/test_scorecard_verdicts.py.
 """
 
 from __future__ import annotations

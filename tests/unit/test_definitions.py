@@ -11,7 +11,7 @@ import dagster as dg
 
 from pipelines.definitions import defs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GROUPS = {"sources", "seeds", "staging", "intermediate", "marts", "publication"}
 
 

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from pipelines import publish, serve
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 VENV = Path(sys.prefix)  # the project's environment, the one the README's `.venv/bin/...` commands name
 
