@@ -12,8 +12,8 @@ import pytest
 
 from pipelines import cli
 from pipelines.definitions import defs
-from pipelines.defs.partitions import PARTITIONS, RANGE_END, RANGE_START, job_name
-from pipelines.defs.sensors import landing_files_sensor
+from pipelines.defs.sources.jobs import PARTITIONS, RANGE_END, RANGE_START, job_name
+from pipelines.defs.sources.sensors import landing_files_sensor
 from pipelines.sample_data import generate
 from pipelines.sources.schemas import SOURCE_TABLES
 

@@ -35,7 +35,7 @@ def pg(tmp_path_factory, sample_refresh):
     urls = {name: server.get_uri(name) for name in ("wellled", "dagster")}
     home = root / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text((settings.PROJECT_ROOT / "dagster_home" / "dagster.postgres.yaml").read_text())
+    (home / "dagster.yaml").write_text((settings.PROJECT_ROOT / "dagster.postgres.yaml").read_text())
     patch = pytest.MonkeyPatch()
     patch.setenv("WELLLED_WAREHOUSE_URL", urls["wellled"])
     patch.setenv("WELLLED_DAGSTER_PG_URL", urls["dagster"].replace("postgresql://", "postgresql+psycopg2://", 1))

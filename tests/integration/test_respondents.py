@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines import settings
-from pipelines.defs.dbt import DBT_EXECUTABLE
+from pipelines.defs.models.assets import DBT_EXECUTABLE
 from pipelines.sample_data import generate
 from pipelines.sources import respondents as src
 from pipelines.sources import schemas

@@ -25,7 +25,7 @@ def test_a_ui_run_whose_worker_and_code_server_are_killed_is_failed_and_frees_th
 
     generate(tmp_path / "landing", trusts=5, years=(2024,), seed=7)
     (tmp_path / "dagster_home").mkdir()
-    (tmp_path / "dagster_home" / "dagster.yaml").write_text((ROOT / "dagster_home" / "dagster.yaml").read_text())
+    (tmp_path / "dagster_home" / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     ui = Ui(tmp_path, webhook="")
     try:

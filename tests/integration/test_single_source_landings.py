@@ -24,7 +24,8 @@ pytestmark = pytest.mark.integration
 BESIDE_ODS = [s for s in settings.LANDED_SOURCES if s != "ods"]
 LANDINGS = [(), *(("ods", source) for source in BESIDE_ODS)]
 # The install folders a refresh reads (dbt's project and prepared manifest, instance settings, suites).
-INSTALL = ("dbt_project", "dagster_home", "expectations")
+INSTALL = ("dbt_project", "expectations")
+INSTALL_FILES = ("dagster.yaml", "dagster.postgres.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,9 @@ def _install_state() -> dict[str, tuple[int, int]]:
             path = Path(folder) / name
             info = path.stat()
             state[path.relative_to(settings.PROJECT_ROOT).as_posix()] = (info.st_mtime_ns, info.st_size)
+    for name in INSTALL_FILES:
+        info = (settings.PROJECT_ROOT / name).stat()
+        state[name] = (info.st_mtime_ns, info.st_size)
     return state
 
 

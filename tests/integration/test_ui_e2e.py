@@ -166,7 +166,7 @@ def ui(tmp_path):
 
     generate(tmp_path / "landing", trusts=6, years=(2023, 2024), seed=7)
     (tmp_path / "dagster_home").mkdir()
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", tmp_path / "dagster_home" / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster_home" / "dagster.yaml")
     hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("Hook", (_Webhook,), {"received": []}))
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     server = Ui(tmp_path, webhook=f"http://127.0.0.1:{hook.server_port}/alerts")

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from pipelines.defs import sensors
+from pipelines.defs.publication import sensors
 
 RECORD = {"recorded_at": "2026-12-06T10:00:00+00:00", "run_id": "0123456789abcdef", "job": "national_refresh",
           "trigger": "board_quarterly_refresh", "message": "run failed",

@@ -1,7 +1,7 @@
 """Partitioned jobs as defined: one partition set per source period, and build_and_publish gated."""
 
 from pipelines.definitions import defs
-from pipelines.defs.partitions import PARTITIONS, job_name
+from pipelines.defs.sources.jobs import PARTITIONS, job_name
 from pipelines.sources.schemas import SOURCE_TABLES
 
 

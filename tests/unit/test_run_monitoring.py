@@ -25,7 +25,7 @@ LOG = logging.getLogger("test_run_monitoring")
 
 
 def _instance_home(tmp_path: Path, name: str = "dagster.yaml", free_after: int = 1) -> Path:
-    config = yaml.safe_load((ROOT / "dagster_home" / name).read_text())
+    config = yaml.safe_load((ROOT / name).read_text())
     config["run_monitoring"]["free_slots_after_run_end_seconds"] = free_after  # the test cannot wait 30 s
     (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(config))
     return tmp_path
@@ -52,7 +52,7 @@ def _monitor(instance, run: dg.DagsterRun) -> dg.DagsterRunStatus:
 
 def test_instance_config_enables_run_monitoring_with_a_launcher_that_checks_workers(tmp_path):
     for name in ("dagster.yaml", "dagster.postgres.yaml"):
-        config = yaml.safe_load((ROOT / "dagster_home" / name).read_text())
+        config = yaml.safe_load((ROOT / name).read_text())
         assert config["run_monitoring"]["enabled"] is True, name
         assert config["run_monitoring"]["free_slots_after_run_end_seconds"] > 0, name
         assert config["run_launcher"]["class"] == "WellledRunLauncher", name

@@ -1,4 +1,4 @@
-"""The sample-data generator writes the official formats (docs/source_formats.md) and the project contracts."""
+"""The sample-data generator writes the official formats (docs/sources.md) and the project contracts."""
 
 from __future__ import annotations
 

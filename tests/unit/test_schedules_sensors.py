@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from pipelines.definitions import defs
-from pipelines.defs import sensors as sensor_module
-from pipelines.defs.common import BUILD_DB_POOL
-from pipelines.defs.jobs import REFRESH_TAG
-from pipelines.defs.sensors import landing_files_sensor, run_failure_alerts
+from pipelines.defs.common import BUILD_DB_POOL, REFRESH_TAG
+from pipelines.defs.publication.sensors import run_failure_alerts
+from pipelines.defs.sources import sensors as sensor_module
+from pipelines.defs.sources.sensors import landing_files_sensor
 
 ROOT = Path(__file__).resolve().parents[2]
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -297,11 +297,11 @@ def test_every_step_of_every_job_and_every_asset_and_check_joins_the_build_file_
 
 
 def test_instance_config_keeps_the_pool_at_one_and_one_refresh_at_a_time(tmp_path):
-    config = yaml.safe_load((ROOT / "dagster_home" / "dagster.yaml").read_text())
+    config = yaml.safe_load((ROOT / "dagster.yaml").read_text())
     assert config["concurrency"]["pools"]["default_limit"] == 1
     assert {"key": REFRESH_TAG, "limit": 1} in config["concurrency"]["runs"]["tag_concurrency_limits"]
     assert defs.resolve_job_def("national_refresh").tags[REFRESH_TAG]
-    (tmp_path / "dagster.yaml").write_text((ROOT / "dagster_home" / "dagster.yaml").read_text())
+    (tmp_path / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:  # validates the file as Dagster reads it
         assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"

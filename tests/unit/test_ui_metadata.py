@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import defs
-from pipelines.defs.dbt import describe_test
+from pipelines.defs.models.assets import describe_test
 
 GROUPS = {"sources", "seeds", "staging", "intermediate", "marts", "publication"}
 GRAPH = defs.resolve_asset_graph()

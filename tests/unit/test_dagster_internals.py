@@ -14,7 +14,7 @@ import dagster as dg
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _private(module: str, name: str, used_by: str):
@@ -71,7 +71,7 @@ def test_event_log_overrides_what_it_expects_of_dagsters_sqlite_event_log():
 def home(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "dagster_home"
     folder.mkdir()
-    shutil.copyfile(ROOT / "dagster_home" / "dagster.yaml", folder / "dagster.yaml")
+    shutil.copyfile(ROOT / "dagster.yaml", folder / "dagster.yaml")
     monkeypatch.setenv("DAGSTER_HOME", str(folder))
     return folder
 

@@ -4,7 +4,7 @@ site index are rendered in one build when the run's gates are done; nothing is l
 from __future__ import annotations
 
 from pipelines import quality
-from tests.test_quality import frame, good_rows
+from tests.unit.test_quality import frame, good_rows
 
 
 def _pages(docs):

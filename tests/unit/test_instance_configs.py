@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 import yaml
 
-HOME = Path(__file__).resolve().parent.parent / "dagster_home"
+HOME = Path(__file__).resolve().parents[2]
 CONFIGS = ("dagster.yaml", "dagster.postgres.yaml")
 # Everything but where the instance stores its records.
 LIMITS = ("concurrency", "run_queue", "run_coordinator", "run_monitoring", "run_retries", "run_launcher")

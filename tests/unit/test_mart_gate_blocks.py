@@ -9,7 +9,7 @@ import dagster as dg
 
 from pipelines import quality
 from pipelines.defs import checks
-from tests.test_quality import frame, good_rows
+from tests.unit.test_quality import frame, good_rows
 
 
 def test_corrupted_mart_blocks_and_its_pages_are_rendered(tmp_path, monkeypatch):

@@ -93,6 +93,6 @@ def test_the_graph_sees_late_imports_and_names_the_cycle(tmp_path):
 
 
 @pytest.mark.parametrize("module, expected", [("pipelines.publish", "pipelines.warehouse"),
-                                              ("pipelines.defs.ingest", "pipelines.warehouse")])
+                                              ("pipelines.defs.sources.assets", "pipelines.warehouse")])
 def test_the_graph_has_the_known_edges(module, expected):
     assert expected in import_graph()[module]
