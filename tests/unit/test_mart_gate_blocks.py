@@ -8,14 +8,14 @@ from types import SimpleNamespace
 import dagster as dg
 
 from pipelines import quality
-from pipelines.defs import checks
+from pipelines.defs import gates
 from tests.unit.test_quality import frame, good_rows
 
 
 def test_corrupted_mart_blocks_and_its_pages_are_rendered(tmp_path, monkeypatch):
     monkeypatch.setenv("WELLLED_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
     context = SimpleNamespace(run=SimpleNamespace(run_id="run-1"))
-    good = checks._result(context, "dim_organisation",
+    good = gates.gate_result(context, "dim_organisation",
                           quality.validate("dim_organisation", frame(tmp_path, "dim_organisation")))
     assert good.passed
     docs = tmp_path / "warehouse" / "data_docs" / "run-1"
@@ -23,7 +23,7 @@ def test_corrupted_mart_blocks_and_its_pages_are_rendered(tmp_path, monkeypatch)
 
     rows = good_rows("fct_wres_indicators")
     rows[0]["value"] = 5.0  # outside its confidence interval
-    bad = checks._result(context, "fct_wres_indicators",
+    bad = gates.gate_result(context, "fct_wres_indicators",
                          quality.validate("fct_wres_indicators", frame(tmp_path, "fct_wres_indicators", rows)))
     assert not bad.passed and bad.severity == dg.AssetCheckSeverity.ERROR
     assert len(list((docs / "gx" / "site" / "validations").rglob("*.html"))) == 2

@@ -17,8 +17,8 @@ import yaml
 
 from pipelines.definitions import defs
 from pipelines.defs.common import BUILD_DB_POOL, REFRESH_TAG
+from pipelines.defs.publication import sensors as alert_module
 from pipelines.defs.publication.sensors import run_failure_alerts
-from pipelines.defs.sources import sensors as sensor_module
 from pipelines.defs.sources.sensors import landing_files_sensor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,7 +253,7 @@ def test_a_webhook_that_fails_never_fails_the_sensor(isolated, monkeypatch, prob
     if problem == "unreachable":
         server.shutdown()
         server.server_close()
-    monkeypatch.setattr(sensor_module, "WEBHOOK_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(alert_module, "WEBHOOK_TIMEOUT_SECONDS", 0.5)
     monkeypatch.setenv("WELLLED_ALERT_WEBHOOK", f"http://127.0.0.1:{port}/hook")
     try:
         with dg.instance_for_test(temp_dir=str(isolated / "dagster_home")) as instance:

@@ -29,9 +29,9 @@ def test_only_settings_reads_the_environment():
 
 def test_every_variable_is_listed_in_settings_and_the_readme():
     listed = {name for name, _default, _meaning in settings.ENVIRONMENT}
-    used = {name for path in [*_python_files(), ROOT / "dbt_project" / "profiles.yml",
-                              *(ROOT / "dagster_home").glob("*.yaml")]
+    used = {name for path in [*_python_files(), ROOT / "dbt_project" / "profiles.yml", *ROOT.glob("dagster*.yaml")]
             for name in NAMES.findall(path.read_text())}
+    used.discard("WELLLED_PAUSED_AT")  # not a variable: the line a paused fault point prints for the test
     unlisted = {name for name in used - listed if not name.startswith(settings.DBT_ENVIRONMENT)}
     assert not unlisted, f"add to settings.ENVIRONMENT: {sorted(unlisted)}"
     readme = (ROOT / "README.md").read_text()

@@ -61,6 +61,17 @@ class WellledTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return OWNERS
 
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
+        """An intermediate table that a mart publishes unchanged shows the mart's documented columns: they are
+        written once, where BI users read them."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        copy = published_copy(manifest, unique_id)
+        if "dagster/column_schema" in spec.metadata or copy is None:
+            return spec
+        columns = [dg.TableColumn(name, column.get("data_type") or "", description=column.get("description") or None)
+                   for name, column in copy["columns"].items()]
+        return spec.merge_attributes(metadata={"dagster/column_schema": dg.TableSchema(columns=columns)})
+
     def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
                              project: DbtProject | None) -> dg.AssetCheckSpec | None:
         """dagster-dbt's check for a dbt test, described in words (it leaves the description empty)."""
@@ -75,6 +86,20 @@ class WellledTranslator(DagsterDbtTranslator):
             return "seeds"
         fqn = props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "models"
+
+
+COPY_SQL = re.compile(r"^\s*(\{#.*?#\}\s*)?select \* from \{\{ ref\('(?P<model>\w+)'\) \}\}\s*$", re.S)
+
+
+def published_copy(manifest: Mapping[str, Any], unique_id: str) -> Mapping[str, Any] | None:
+    """The mart that is `select * from` this model, if any."""
+    name = unique_id.split(".")[-1]
+    for child in manifest.get("child_map", {}).get(unique_id, []):
+        node = manifest["nodes"].get(child, {})
+        match = COPY_SQL.match(node.get("raw_code") or "")
+        if node.get("resource_type") == "model" and match and match["model"] == name and node.get("columns"):
+            return node
+    return None
 
 
 def describe_test(test: Mapping[str, Any]) -> str:
