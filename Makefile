@@ -53,7 +53,7 @@ snapshot: install
 	$(BIN)/python -m tests.unit.test_asset_graph
 
 # Respondent-level data at national scale against the floor and pandas, the demo refresh, definitions load
-# (docs/respondent_format.md). Several minutes on 2 cores; BENCH_ARGS e.g. --skip-backfill.
+# (docs/respondent_format.md); BENCH_ARGS e.g. --skip-backfill or --quick.
 bench: install browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/profiles.py

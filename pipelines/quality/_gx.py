@@ -1,6 +1,6 @@
 """The Great Expectations side of the gate: one ephemeral context per process, and our custom expectations.
 
-GX is imported here and nowhere else, lazily: `import great_expectations` takes about 3 s, so importing
+GX is imported here and nowhere else, lazily: `import great_expectations` takes seconds, so importing
 `pipelines.quality` (e.g. when Dagster loads the code location) stays cheap until a suite actually runs.
 
 GX is initialised once per process, by `initialise()`, under LOCK, on the thread of the first gate that

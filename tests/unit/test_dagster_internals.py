@@ -120,3 +120,14 @@ def test_event_log_is_not_used_for_an_instance_with_its_own_storage(home):
     with open_instance() as instance:
         assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
         assert os.path.realpath(instance.event_log_storage._base_dir).startswith(str(home / "elsewhere"))
+
+
+def test_dagster_dbt_hooks_the_dbt_resource_overrides_still_exist():
+    """pipelines/defs/models/assets.py (WellledDbtCliResource) overrides two private hooks of DbtCliResource to
+    skip start-up work; were they renamed, the override would silently stop saving anything."""
+    from dagster_dbt import DbtCliResource
+
+    for hook in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert hasattr(DbtCliResource, hook), (
+            f"dagster-dbt no longer has DbtCliResource.{hook}, which WellledDbtCliResource overrides on purpose: "
+            "find its new name (or a public option) and update pipelines/defs/models/assets.py")

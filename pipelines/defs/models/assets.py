@@ -214,7 +214,7 @@ def keep_partial_parse(target: Path) -> None:
 
 class WellledDbtCliResource(DbtCliResource):
     """dagster-dbt's resource without two start-up costs this project never uses, paid before every `dbt build`
-    (about 5 s of a refresh, measured): it runs `dbt --version` in a subprocess to learn the version, and
+    (seconds of every refresh): it runs `dbt --version` in a subprocess to learn the version, and
     builds an in-process dbt adapter for fetch_row_counts / fetch_column_metadata (row counts come from the
     log_row_count post-hook instead). dbt-core is installed in this environment, pinned by constraints.txt,
     so its package metadata gives the version."""
