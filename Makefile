@@ -41,7 +41,7 @@ browser:
 # every test that only reads it; PostgreSQL, the browser, the BI clients, kill-and-recover runs).
 test: install browser
 	$(BIN)/ruff check pipelines tests bench
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q --durations=15 tests/unit tests/integration
 
 # The loop while you work: lint and tests/unit (no refresh, no server, no browser), stopping at the first failure.
 test-fast: install
@@ -58,9 +58,9 @@ bench: install browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/profiles.py
 
-# The Dagster instance is the warehouse folder's own (warehouse/dagster/), or DAGSTER_HOME when set.
+# The Dagster instance is the warehouse folder's own (warehouse/dagster/), or DAGSTER_HOME when set (.env included).
 ui: install
-	DAGSTER_HOME="$$($(BIN)/python -c 'from pipelines import settings; print(settings.ensure_dagster_home())')" \
+	DAGSTER_HOME="$$($(BIN)/python -c 'from pipelines import settings; settings.load_env_file(); print(settings.ensure_dagster_home())')" \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # Apache Superset 6.1 in its own environment (its SQLAlchemy 1.4 cannot share .venv), pinned by

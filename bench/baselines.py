@@ -103,7 +103,7 @@ def floor(out: str, memory_limit: str, files: list[str]) -> None:
 def pandas_plain(out: str, files: list[str]) -> None:
     """Plain pandas, as an analyst would write it: read a year's file, melt the answers long, merge the item
     scores, group by respondent and sub-score, weight, group by trust. One year file at a time: melting four
-    years at once needs far more memory than a 24 GB machine has (measured: stopped past 21.7 GB)."""
+    years at once needs more memory than the bench machine has (bench/RESULTS.md)."""
     import pandas as pd
 
     measures, items = scoring()

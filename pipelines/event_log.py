@@ -14,7 +14,7 @@ own class meanwhile, as WAL allows. A table found in the index is remembered (ta
 
 Only an instance stored in SQLite by default (no `storage` or `*_storage` key in its dagster.yaml, as
 dagster.yaml) gets it; any other instance (PostgreSQL, say) is opened as Dagster opens it.
-Overriding `_connect` is a private Dagster API used on purpose: tests/test_dagster_internals.py fails loudly
+Overriding `_connect` is a private Dagster API used on purpose: tests/unit/test_dagster_internals.py fails loudly
 when it changes.
 """
 

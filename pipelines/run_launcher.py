@@ -12,7 +12,7 @@ host (as under `make ui`) are tagged with the host name; any other run is report
 dead), so run monitoring never fails a run it cannot see.
 
 The health check's result types are not exported by Dagster: they are imported from where Dagster defines
-them, on purpose, and tests/test_dagster_internals.py fails with a clear message if they move.
+them, on purpose, and tests/unit/test_dagster_internals.py fails with a clear message if they move.
 """
 
 from __future__ import annotations

@@ -43,6 +43,8 @@ ENVIRONMENT = (
     ("WELLLED_ALERT_FORMAT", "by the webhook's host", "teams, slack or json"),
     ("WELLLED_VERBOSE", "unset", "any value: the refresh console also prints every step's log messages"),
     ("WELLLED_PAUSE_AT", "unset", "tests only: the named fault-injection point pauses so a test can kill the run"),
+    ("WELLLED_IGNORE_ENV_FILE", "unset", "tests and the bench: any value, `wellled` ignores `.env` (a developer's own "
+                                         "settings must never steer a test refresh)"),
 )
 
 # Set by wellled itself for dbt's profile (dbt_project/profiles.yml), never by users.
@@ -57,7 +59,7 @@ def load_env_file(folder: Path | None = None) -> list[str]:
     from dotenv import dotenv_values
 
     path = (folder or Path.cwd()) / ENV_FILE
-    if not path.is_file():
+    if os.environ.get("WELLLED_IGNORE_ENV_FILE") or not path.is_file():
         return []
     values = {key: value for key, value in dotenv_values(path).items() if value is not None}
     os.environ.update(values)

@@ -16,6 +16,9 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 SHARED_REAL = TESTS.parents[1] / "shared" / "data" / "real"
 ENVIRONMENT = {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse", "DAGSTER_HOME": "dagster_home"}
+# A developer's .env (which `wellled` reads, its values winning) must never point a test at a real warehouse;
+# set before any test, so every `wellled` a test starts inherits it too.
+os.environ["WELLLED_IGNORE_ENV_FILE"] = "1"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -123,7 +123,3 @@ def load_current() -> Publication:
                                  "(or `make demo`) first.")
     return _publication(con, store.published_location())
 
-
-def first_column(frame: pd.DataFrame, *names: str) -> str | None:
-    """The first of `names` that the frame has (columns are read by name, never by position)."""
-    return next((n for n in names if n in frame.columns), None)

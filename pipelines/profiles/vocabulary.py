@@ -53,7 +53,6 @@ TRENDS: dict[str, tuple[str, str]] = {
 
 ASSESSMENT_LABELS = {code: label for code, (label, _) in ASSESSMENTS.items()}
 POSITION_LABELS = {code: label for code, (label, _) in POSITIONS.items()}
-TREND_LABELS = {code: label for code, (label, _) in TRENDS.items()}
 
 
 def label(vocabulary: dict[str, tuple[str, str]], code) -> str:

@@ -100,10 +100,6 @@ class Trust:
     def exists_on(self, day: dt.date) -> bool:
         return self.open_date <= day and (self.close_date is None or day < self.close_date)
 
-    @property
-    def english(self) -> bool:
-        return self.kind != "welsh"
-
 
 @dataclass(frozen=True)
 class Unit:

@@ -60,7 +60,6 @@ GENDERS = {1: "female", 2: "male", 3: "non_binary", 4: "self_describe", 5: "not_
 DIRECTORATES = ("Medicine", "Surgery", "Women and Children", "Clinical Support", "Community Services",
                 "Mental Health", "Estates and Facilities", "Corporate Services", "Emergency Care", "Diagnostics",
                 "Research and Education", "Specialist Services")
-ROUTED = {"Q11e", "Q13d", "Q14d", "Q23b", "Q23c", "Q23d", "Q31b"}
 _OCC_INDEX = np.zeros(43, dtype=np.int8)  # Q35 answer -> group index + 1 (0 = unknown)
 for _i, (_name, _answers) in enumerate(OCCUPATION_GROUPS):
     for _a in _answers:

@@ -165,13 +165,6 @@ def _landed(landing: Path, source: str, period: str | None, path: Path) -> Lande
     return LandedFile(source, period, path, path.relative_to(landing).as_posix(), sha256_file(path))
 
 
-def _check_date(rel: Path, text: str) -> None:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        raise SourceError(rel, f"folder '{text}' is not a real date.", hint="Name the folder YYYY-MM-DD.") from None
-
-
 def _check_month(rel: Path, text: str) -> None:
     if not 1 <= int(text[5:7]) <= 12:
         raise SourceError(rel, f"folder '{text}' is not a real month.",

@@ -69,3 +69,18 @@ def test_yaml_lines_fit_the_line_length():
                   if path.suffix in (".yml", ".yaml") and "bi/superset/bundle" not in path.as_posix()
                   for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if len(line) > 120]
     assert not long_lines, "wrap these YAML lines (a folded `>-` block keeps the value):\n" + "\n".join(long_lines)
+
+
+CODE_REFERENCE = re.compile(rb"(?<![\w./-])((?:pipelines|tests|bench|dbt_project)/[A-Za-z0-9_/.-]+"
+                            rb"\.(?:py|sql|yml|json|csv))")
+
+
+def test_every_file_the_repository_names_exists():
+    """A path to a module, model or test in a comment, a doc or a message must survive files moving."""
+    missing = sorted({f"{path.relative_to(ROOT)}: {name.decode()}" for path in tracked_files()
+                      if path.suffix in (".md", ".py", ".sql", ".yml", ".yaml", ".toml", ".j2")
+                      or path.name == "Makefile"
+                      for name in CODE_REFERENCE.findall(path.read_bytes())
+                      if "<" not in name.decode() and "*" not in name.decode()
+                      and not (ROOT / name.decode()).exists() and not (path.parent / name.decode()).exists()})
+    assert not missing, "files named but not in the repository (moved or renamed?):\n" + "\n".join(missing)

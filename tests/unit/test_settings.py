@@ -39,6 +39,7 @@ def test_every_variable_is_listed_in_settings_and_the_readme():
 
 
 def test_env_file_values_win_as_in_dagster(tmp_path, monkeypatch):
+    monkeypatch.delenv("WELLLED_IGNORE_ENV_FILE")
     (tmp_path / ".env").write_text("WELLLED_SERVE_PORT=6543\n# a comment\nWELLLED_VERBOSE=\n")
     monkeypatch.setenv("WELLLED_SERVE_PORT", "5433")
     monkeypatch.delenv("WELLLED_VERBOSE", raising=False)
@@ -51,7 +52,15 @@ def test_env_file_values_win_as_in_dagster(tmp_path, monkeypatch):
 def test_the_command_line_reads_env_from_its_folder(tmp_path):
     warehouse = tmp_path / "elsewhere"
     (tmp_path / ".env").write_text(f"WELLLED_WAREHOUSE_DIR={warehouse}\n")
-    env = {key: value for key, value in os.environ.items() if key not in ("WELLLED_WAREHOUSE_DIR", "DAGSTER_HOME")}
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("WELLLED_WAREHOUSE_DIR", "DAGSTER_HOME", "WELLLED_IGNORE_ENV_FILE")}
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "publish", "--list"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
     assert str(warehouse) in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_tests_never_read_a_developers_env_file(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("WELLLED_WAREHOUSE_DIR=/somewhere/real\n")
+    monkeypatch.delenv("WELLLED_WAREHOUSE_DIR", raising=False)
+    assert settings.load_env_file(tmp_path) == []  # tests/conftest.py sets WELLLED_IGNORE_ENV_FILE
+    assert "WELLLED_WAREHOUSE_DIR" not in os.environ
