@@ -52,8 +52,7 @@ windows as (
     inner join monthly as within
         on within.geography_level = ending.geography_level
         and within.geography_code = ending.geography_code
-        and within.month <= ending.month
-        and within.month > {{ dbt.dateadd('month', -12, 'ending.month') }}
+        and {{ in_rolling_12_months('within.month', 'ending.month') }}
     group by ending.geography_level, ending.geography_code, ending.month
 
 ),
