@@ -19,13 +19,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from . import settings, warehouse
 from .publish import MANIFEST_DOCS, MANIFEST_TABLE
-
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 def write_docs(out: Path | None = None) -> Path:
@@ -46,8 +43,9 @@ def write_docs(out: Path | None = None) -> Path:
 def _dbt_docs(target: Path) -> None:
     env = {**os.environ, **warehouse.current().dbt_env()}
     result = subprocess.run(
-        [DBT_EXECUTABLE, "docs", "generate", "--static", "--quiet", "--project-dir", str(settings.DBT_PROJECT_DIR),
-         "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", str(target)],
+        [settings.DBT_EXECUTABLE, "docs", "generate", "--static", "--quiet",
+         "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+         "--target-path", str(target)],
         env=env, capture_output=True, text=True)
     if result.returncode != 0 or not (target / "static_index.html").exists():
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")

@@ -9,11 +9,14 @@ the command line and the UI always work on the same warehouse.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+# dbt from the same environment as the pipeline (never another one on PATH).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 # The published-level sources, parsed in Python (pipelines/sources/ingest.py), in the order listed everywhere.
 SOURCES = ("ods", "staff_survey", "wres", "board", "sickness_absence", "cqc_ratings", "fft")

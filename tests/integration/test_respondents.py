@@ -13,7 +13,6 @@ import duckdb
 import pytest
 
 from pipelines import settings
-from pipelines.defs.models.assets import DBT_EXECUTABLE
 from pipelines.sample_data import generate
 from pipelines.sources import respondents as src
 from pipelines.sources import schemas
@@ -84,7 +83,7 @@ def _build(db: Path, landing: Path, tmp: Path) -> subprocess.CompletedProcess:
     con.close()
     env = {**os.environ, "WELLLED_BUILD_DB": str(db), "WELLLED_DBT_TARGET": "duckdb"}
     return subprocess.run(
-        [DBT_EXECUTABLE, "build", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir",
+        [settings.DBT_EXECUTABLE, "build", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir",
          str(settings.DBT_PROJECT_DIR), "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),
          "--indirect-selection", "cautious",
          "--select", "+fct_staff_survey_respondent_scores", "+fct_staff_survey_respondent_wres"],

@@ -5,7 +5,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +19,6 @@ from ...disk_space import disk_full_message, log_says_disk_full
 from ...permissions import owner_only_dir
 from ..common import BUILD_DB_POOL, OWNERS
 
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 # One Dagster group per dbt layer (the raw tables are "sources" and the publication "publication", set where they
 # are defined), so the UI shows the flow staging -> intermediate -> marts.
 LAYER_GROUPS = ("seeds", "staging", "intermediate", "marts")
@@ -37,7 +35,7 @@ dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=sett
 def ensure_manifest() -> Path:
     """Parse the project once when no manifest exists (fresh clone); `make install` normally does this."""
     if not dbt_project.manifest_path.exists():
-        subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(settings.DBT_PROJECT_DIR),
+        subprocess.run([settings.DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(settings.DBT_PROJECT_DIR),
                         "--profiles-dir", str(settings.DBT_PROJECT_DIR)], check=True,
                        env={**os.environ, **dbt_env()})
     return dbt_project.manifest_path
@@ -227,4 +225,4 @@ class WellledDbtCliResource(DbtCliResource):
         return None
 
 
-dbt_resource = WellledDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+dbt_resource = WellledDbtCliResource(project_dir=dbt_project, dbt_executable=settings.DBT_EXECUTABLE)
