@@ -20,10 +20,8 @@ from . import settings, warehouse
 from .profiles import swap as profile_swap
 from .safe_text import neutralise_updates
 from .warehouse import MANIFEST_TABLE, PublicationRefused, Release, Warehouse
-from .warehouse.duckdb_engine import CURRENT_PARQUET, PARQUET_VERSION_KEY, current_version, list_versions, parquet_dir
 
-__all__ = ["CURRENT_PARQUET", "MANIFEST_DOCS", "MANIFEST_TABLE", "PARQUET_VERSION_KEY", "Publication",
-           "PublicationRefused", "PublishedState", "current_version", "list_versions", "manifest", "parquet_dir",
+__all__ = ["MANIFEST_DOCS", "MANIFEST_TABLE", "Publication", "PublicationRefused", "PublishedState", "manifest",
            "publish", "publish_release", "published_state", "read_gates", "retained", "rollback_current"]
 
 MANIFEST_DOCS = {

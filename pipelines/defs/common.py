@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from ..sources.schemas import PROTECTED_COLUMNS
+from ..quality import REDACTED_COLUMNS
 
 # Every step that opens the build DuckDB file joins this pool; its limit is 1 (dagster.yaml), because the
 # file admits one writer and no reader beside it.
@@ -24,10 +24,11 @@ def raw_key(table: str) -> dg.AssetKey:
 
 
 def preview(frame: pd.DataFrame, rows: int = 5) -> dg.MetadataValue:
-    """A markdown preview safe to show anyone: protected characteristics and member ids are redacted."""
+    """A markdown preview safe to show anyone: the columns the quality gates redact (protected characteristics,
+    member pseudonyms) are redacted here too."""
     shown = frame.head(rows).copy()
     for column in shown.columns:
-        if column in PROTECTED_COLUMNS or column == "member_id":
+        if column in REDACTED_COLUMNS:
             shown[column] = REDACTED
     shown = shown[[c for c in shown.columns if c not in ("_source_sha256", "_loaded_at")]]
     return dg.MetadataValue.md(shown.to_markdown(index=False) if len(shown) else "_no rows_")

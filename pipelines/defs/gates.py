@@ -10,15 +10,17 @@ import json
 import dagster as dg
 from dagster import AssetCheckExecutionContext
 
-from .. import quality, settings, warehouse
+from .. import quality, settings
 from ..permissions import owner_only_dir
+from ..warehouse import Warehouse
+from ..warehouse.resource import WarehouseResource
 from .common import BUILD_DB_POOL
 
 
-def skipped_reason(suite: str) -> str | None:
+def skipped_reason(suite: str, store: Warehouse) -> str | None:
     """A gate is skipped when every source its table is built from is absent from this refresh."""
     sources = quality.read_suite(suite).sources
-    landed = warehouse.current().landed_sources()
+    landed = store.landed_sources()
     if sources and not landed & set(sources):
         return f"source{'s' if len(sources) > 1 else ''} {', '.join(sources)} absent: nothing landed"
     return None
@@ -59,9 +61,10 @@ def gx_gate(asset: dg.AssetKey, schema: str, table: str, suite: str, what: str) 
     @dg.asset_check(asset=asset, name=f"gx_{suite}", blocking=True, pool=BUILD_DB_POOL,
                     description=f"Great Expectations suite expectations/{suite}.json on {schema}.{table}: {what} "
                                 "Critical failures block publication; warnings are recorded.")
-    def _check(context: AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        reason = skipped_reason(suite)
-        frame = warehouse.current().read_table(schema, table)
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        store = warehouse.get()
+        reason = skipped_reason(suite, store)
+        frame = store.read_table(schema, table)
         return gate_result(context, suite, quality.validate(suite, frame, skipped_reason=reason))
 
     return _check

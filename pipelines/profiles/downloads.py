@@ -21,7 +21,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .published import Publication, ident
+from ..warehouse.base import ident
+from .published import Publication
 from .tabular import csv_header, quoted_columns, rendering, shared_string_xml
 from .workbook import readme_xml
 from .xlsx import Layout, sheet_head

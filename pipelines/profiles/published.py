@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-MANIFEST = "publication_manifest"
+from ..warehouse.base import MANIFEST_TABLE, ident
 
 
 class PublicationMissing(RuntimeError):
@@ -66,10 +66,6 @@ class Publication:
         self.con.close()
 
 
-def ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
 def pick(publication: Publication, table: str, *columns: str) -> str:
     """A select list of `columns`, with null for those the table lacks (so every row has every key)."""
     have = set(publication.columns(table))
@@ -89,9 +85,9 @@ def _publication(con: duckdb.DuckDBPyConnection, where: str) -> Publication:
     here = "database_name = current_database() and schema_name = 'main'"
     names = tuple(t for (t,) in con.execute(f"select table_name from duckdb_tables() where {here} "
                                              "order by table_name").fetchall())
-    if MANIFEST not in names:
+    if MANIFEST_TABLE not in names:
         con.close()
-        raise PublicationMissing(f"{where} has no {MANIFEST}: it is not a wellled publication.")
+        raise PublicationMissing(f"{where} has no {MANIFEST_TABLE}: it is not a wellled publication.")
     table_docs = dict(con.execute(f"select table_name, comment from duckdb_tables() where {here} "
                                   "and comment is not null").fetchall())
     column_docs: dict[str, dict[str, str]] = {}
@@ -102,10 +98,10 @@ def _publication(con: duckdb.DuckDBPyConnection, where: str) -> Publication:
         column_types.setdefault(table, []).append((column, kind))
         if text is not None:
             column_docs.setdefault(table, {})[column] = text
-    first = con.execute(f"select version, run_id, published_at from {MANIFEST} limit 1").fetchall()
+    first = con.execute(f"select version, run_id, published_at from {MANIFEST_TABLE} limit 1").fetchall()
     if not first:
         con.close()
-        raise PublicationMissing(f"{where} has an empty {MANIFEST}: it is not a complete wellled publication.")
+        raise PublicationMissing(f"{where} has an empty {MANIFEST_TABLE}: it is not a complete wellled publication.")
     version, run_id, published_at = first[0]
     catalog = con.execute("select current_database()").fetchall()[0][0]
     return Publication(str(version), str(run_id), str(published_at)[:19], con, names, table_docs, column_docs,

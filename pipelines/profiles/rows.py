@@ -14,7 +14,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from .published import MANIFEST, Publication, ident
+from ..warehouse.base import MANIFEST_TABLE, ident
+from .published import Publication
 
 INDICATORS = "dim_indicator"
 ORGANISATIONS = "dim_organisation"
@@ -66,9 +67,9 @@ def trust_tables(publication: Publication, org_code: str) -> dict[str, pd.DataFr
     if publication.has(INDICATORS, "indicator_code"):
         out[INDICATORS] = cursor.execute(f"select * from {INDICATORS} where indicator_code in "
                                          "(select unnest(?::varchar[])) order by rowid", [codes]).df()
-    if publication.has(MANIFEST, "item_kind", "item_name"):
-        manifest = cursor.execute(f"select * from {MANIFEST} order by rowid").df()
+    if publication.has(MANIFEST_TABLE, "item_kind", "item_name"):
+        manifest = cursor.execute(f"select * from {MANIFEST_TABLE} order by rowid").df()
         own = {r["item_name"] for r in files_by_org(manifest.to_dict("records")).get(org_code, [])}
-        out[MANIFEST] = manifest[(manifest["item_kind"] != "file") | manifest["item_name"].isin(own)]
+        out[MANIFEST_TABLE] = manifest[(manifest["item_kind"] != "file") | manifest["item_name"].isin(own)]
     cursor.close()
     return dict(sorted(out.items()))

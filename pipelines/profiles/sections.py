@@ -19,12 +19,13 @@ from itertools import groupby
 
 import numpy as np
 
+from ..warehouse.base import ident
 from . import charts
 from .figures import NOT_PUBLISHED, Figure, Row, Section, by_org, number, value_range
 from .figures import clean as _clean
 from .markup import table_rows
 from .outcomes import Outcomes
-from .published import Publication, ident, pick
+from .published import Publication, pick
 from .vocabulary import ASSESSMENT_LABELS
 from .well_led import WellLedSummary
 

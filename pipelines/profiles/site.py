@@ -24,11 +24,12 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
+from ..warehouse.base import MANIFEST_TABLE
 from . import markup, vocabulary
 from .downloads import Downloads, plan_downloads, write_downloads
 from .headlines import headlines
 from .overview import overview
-from .published import MANIFEST, Publication
+from .published import Publication
 from .rows import files_by_org
 from .sections import Figure, PageBuilder, number
 
@@ -100,8 +101,8 @@ class Common:
         self.names = {code: builder.indicator_name(code) for code in builder.indicators}
         self.methods = {code: markup.method_note(code, builder.indicator_name(code), _method_fields(row))
                         for code, row in builder.indicators.items()}
-        manifest = publication.rows(f"select * from {MANIFEST} order by rowid") if publication.has(
-            MANIFEST, "item_kind", "item_name") else []
+        manifest = publication.rows(f"select * from {MANIFEST_TABLE} order by rowid") if publication.has(
+            MANIFEST_TABLE, "item_kind", "item_name") else []
         sources = [[r["item_name"], r.get("status"), r.get("detail") or ""] for r in manifest
                    if r["item_kind"] == "source"]
         statuses: dict[str, int] = {}

@@ -24,13 +24,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ..warehouse.base import ident
+
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # characters XML 1.0 cannot hold
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
              "UHUGEINT")
-
-
-def ident(column: str) -> str:
-    return '"' + str(column).replace('"', '""') + '"'
 
 
 def _is_number(kind: str) -> bool:

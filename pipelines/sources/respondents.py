@@ -1,22 +1,17 @@
-"""Respondent-level staff survey files -> raw.staff_survey_respondents, by the DuckDB engine itself.
+"""Respondent-level staff survey files (docs/respondent_format.md): what a file must hold, and the gate's inputs.
 
-The files (docs/respondent_format.md) are national in size (about 750,000 rows x 130 columns a year), so
-they never pass through pandas: DuckDB's `read_parquet` / `read_csv` copy each file into the raw table
-inside one transaction, adding the lineage columns, with DuckDB's `memory_limit` set. Bad input (a file
-outside a year folder, an unknown question column, a value that is not an answer code, a year that
-disagrees with its folder, two files for one organisation and year) raises SourceError naming the file,
-the column or row, and the rule. No Dagster here.
+The files are national in size (about 750,000 rows x 130 columns a year), so they never pass through pandas:
+the DuckDB engine copies them into raw.staff_survey_respondents itself (`pipelines/warehouse/
+duckdb_respondents.py`), checking them by the rules here. Bad input (a file outside a year folder, a missing
+column, an unknown question column, a value that is not an answer code, a year that disagrees with its
+folder, two files for one organisation and year) raises SourceError naming the file, the column or row, and
+the rule. No Dagster here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from functools import cache
 
-import duckdb
-
-from ..safe_text import shown
 from . import schemas
 from .landing import LandedFile, SourceError
 
@@ -25,7 +20,7 @@ TABLE = "staff_survey_respondents"
 REQUIRED = ("org_code", "survey_year", "respondent_id", "occupation_group", "ethnicity_group", "gender",
             "disability")
 OPTIONAL = ("directorate",)
-_FIX = "See docs/respondent_format.md for the format, correct the file and land it again."
+FIX_HINT = "See docs/respondent_format.md for the format, correct the file and land it again."
 
 
 @cache
@@ -37,61 +32,13 @@ def question_codes_by_year() -> dict[int, frozenset[str]]:
     return {y: frozenset(c) for y, c in out.items()}
 
 
-def create_table_sql(table: str = f"raw.{TABLE}", *, types: dict[str, str] | None = None) -> str:
-    cols = ", ".join(f'"{c.name}" {(types or {}).get(c.type, c.type)}' for c in schemas.columns(TABLE))
-    return f"create table {table} ({cols})"
-
-
-@dataclass
-class Loaded:
-    files: list[dict]  # rows of raw.landing_files
-    rows: int
-
-
-def load(con: duckdb.DuckDBPyConnection, files: list[LandedFile], *, loaded_at: dt.datetime | None = None,
-         log=lambda _m: None) -> Loaded:
-    """Replace raw.staff_survey_respondents with the given files, inside the caller's transaction."""
-    loaded_at = loaded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    # Rows carry their file and row number, so their order in the table means nothing: letting DuckDB insert
-    # in any order about halves the copy's time and memory.
-    con.execute("set preserve_insertion_order = false")
-    con.execute("create schema if not exists raw")
-    con.execute(f"drop table if exists raw.{TABLE}")
-    con.execute(create_table_sql())
-    rows = []
-    for file in files:
-        n = _load_file(con, file, loaded_at)
-        rows.append({"source": SOURCE, "period": file.period, "file_kind": "respondents", "path": file.relpath,
-                     "sha256": file.sha256, "rows": n})
-        log(f"{file.relpath}: respondents, {n} rows")
-    duplicate = con.execute(
-        f"select org_code, survey_year, min(_source_file), max(_source_file) from raw.{TABLE} "
-        "group by org_code, survey_year having min(_source_file) <> max(_source_file) limit 1").fetchall()
-    if duplicate:
-        org, year, first, second = duplicate[0]
-        raise SourceError(second, f"gives respondents of {org} in {year}, already given by {first}.",
-                          hint="Remove the stale file from the landing folder.")
-    return Loaded(rows, sum(r["rows"] for r in rows))
-
-
-def _reader(file: LandedFile) -> str:
-    path = str(file.path).replace("'", "''")
-    if file.path.suffix.lower() == ".parquet":
-        return f"read_parquet('{path}', file_row_number = true)"
-    return f"read_csv('{path}', header = true, all_varchar = true)"
-
-
-def _load_file(con: duckdb.DuckDBPyConnection, file: LandedFile, loaded_at: dt.datetime) -> int:
-    reader = _reader(file)
-    try:
-        names = [r[0] for r in con.execute(f"describe select * from {reader}").fetchall()]
-    except duckdb.Error as error:
-        raise SourceError(file.relpath, f"cannot be read as {file.path.suffix[1:]}: {_first_line(error)}",
-                          hint=_FIX) from None
-    by_lower = {n.lower(): n for n in names if n != "file_row_number"}
+def checked_columns(file: LandedFile, names: list[str]) -> dict[str, str]:
+    """The file's column names by their lower-case form, once they pass the format's rules: every required
+    column present, and every other one a question code of the file's survey year (its folder)."""
+    by_lower = {n.lower(): n for n in names}
     missing = [c for c in REQUIRED if c not in by_lower]
     if missing:
-        raise SourceError(file.relpath, f"lacks the column(s) {', '.join(missing)}.", row=1, hint=_FIX)
+        raise SourceError(file.relpath, f"lacks the column(s) {', '.join(missing)}.", row=1, hint=FIX_HINT)
     year = int(file.period)
     known = question_codes_by_year().get(year)
     if known is None:
@@ -101,67 +48,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, file: LandedFile, loaded_at: dt.d
     unknown = [by_lower[c] for c in by_lower if c not in REQUIRED + OPTIONAL and c not in known]
     if unknown:
         raise SourceError(file.relpath, f"has column(s) {', '.join(unknown[:5])} that are not {year} question codes "
-                                        "(the crosswalk lists that year's codes).", row=1, hint=_FIX)
-    select = []
-    for c in schemas.columns(TABLE):
-        if c.name in by_lower:
-            select.append(f'cast("{by_lower[c.name]}" as {c.type})')
-        elif c.name == "_source_file":
-            select.append(_literal(file.relpath))
-        elif c.name == "_source_sha256":
-            select.append(_literal(file.sha256))
-        elif c.name == "_loaded_at":
-            select.append(f"cast({_literal(loaded_at.isoformat(sep=' '))} as timestamp)")
-        elif c.name == "_row_number":
-            # Parquet: 1-based row in the file; CSV: the line as a spreadsheet shows it (header is row 1).
-            select.append("cast(file_row_number + 1 as integer)" if file.path.suffix.lower() == ".parquet"
-                          else "cast(row_number() over () + 1 as integer)")
-        else:
-            select.append(f"cast(null as {c.type})")
-    try:
-        n = con.execute(f"insert into raw.{TABLE} select {', '.join(select)} from {reader}").fetchall()[0][0]
-    except duckdb.Error as error:
-        raise _first_bad_value(file, reader, by_lower) or SourceError(
-            file.relpath, f"could not be copied: {_first_line(error)}", hint=_FIX) from None
-    years = [y for (y,) in con.execute(f"select distinct survey_year from raw.{TABLE} where _source_file = ?",
-                                       [file.relpath]).fetchall()]
-    wrong = [y for y in years if y != year]
-    if wrong:
-        row = con.execute(f"select min(_row_number) from raw.{TABLE} where _source_file = ? and "
-                          "survey_year is distinct from ?", [file.relpath, year]).fetchall()[0][0]
-        raise SourceError(file.relpath, f"gives survey_year {wrong[0]} but is in the {year} folder.", row=row,
-                          hint="Move the file to its year's folder.")
-    return int(n)
-
-
-def _first_bad_value(file: LandedFile, reader: str, by_lower: dict[str, str]) -> SourceError | None:
-    """The first row and column whose value its column's type cannot hold, found in one scan on a separate
-    in-memory engine (the failed transaction accepts no further query)."""
-    typed = [c for c in schemas.columns(TABLE) if c.name in by_lower and c.type != "VARCHAR"]
-    row = "file_row_number + 1" if file.path.suffix.lower() == ".parquet" else "row_number() over () + 1"
-    firsts = ", ".join(f'min(case when "{by_lower[c.name]}" is not null and try_cast("{by_lower[c.name]}" as '
-                       f'{c.type}) is null then _row end)' for c in typed)
-    if not typed:
-        return None
-    with duckdb.connect() as probe:
-        try:
-            found = probe.execute(f"select {firsts} from (select {row} as _row, * from {reader})").fetchall()[0]
-        except duckdb.Error:
-            return None
-    bad = [(r, c) for r, c in zip(found, typed, strict=True) if r is not None]
-    if not bad:
-        return None
-    row_number, column = min(bad, key=lambda pair: pair[0])
-    return SourceError(file.relpath, f"column {column.name} holds a value that is not a {column.type.lower()} in "
-                                     "the column's range.", row=int(row_number), hint=_FIX)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _first_line(error: Exception) -> str:
-    return shown((str(error).strip().splitlines() or [""])[0], 300)
+                                        "(the crosswalk lists that year's codes).", row=1, hint=FIX_HINT)
+    return by_lower
 
 
 # --- the gate's inputs, computed by the engine ---------------------------------------------------------

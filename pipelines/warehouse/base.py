@@ -9,7 +9,7 @@ manifest, its descriptions, formulas shown as text) and which versions are kept 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -111,3 +111,17 @@ class Warehouse(Protocol):
 def quote(text: str) -> str:
     """A SQL string literal (both engines)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A SQL identifier, quoted (both engines): any name, whatever its case or characters."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def describe(execute: Callable[[str], object], table: str, docs: Mapping[str, str | None]) -> None:
+    """Write descriptions as comments, as BI tools show them (both engines): `docs[""]` describes `table` (SQL,
+    already quoted), every other key the column of that name; empty ones are left out."""
+    for column, text in docs.items():
+        if text:
+            target = f"column {table}.{ident(column)}" if column else f"table {table}"
+            execute(f"comment on {target} is {quote(str(text))}")

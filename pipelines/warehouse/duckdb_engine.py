@@ -29,7 +29,8 @@ from ..permissions import owner_only_dir, owner_only_file
 from ..sources import respondents as respondent_files
 from ..sources import schemas
 from ..sources.landing import LandedFile, SourceError
-from .base import MANIFEST_TABLE, Release, RespondentsLoad, quote
+from . import duckdb_respondents
+from .base import MANIFEST_TABLE, Release, RespondentsLoad, describe, ident, quote
 from .raw import RAW, ddl, engine_error, landing_files_frame, period_prefix, refuse_drift
 
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
@@ -125,7 +126,7 @@ class DuckDBWarehouse:
         with connect(self.path) as con:
             con.execute("begin transaction")
             try:
-                loaded = respondent_files.load(con, files, log=log)
+                loaded = duckdb_respondents.load(con, files, log=log)
                 # Every raw table exists (empty until its source is ingested), so the respondent job alone can
                 # build the models it needs (occupation weighting reads the organisational results).
                 for table in schemas.RAW_TABLES:
@@ -137,10 +138,10 @@ class DuckDBWarehouse:
                 raise
             except Exception as error:
                 raise self._abandon(con, error) from None
-        return RespondentsLoad(loaded.files, loaded.rows)
+        return loaded
 
     def read_table(self, schema: str, table: str) -> pd.DataFrame:
-        return self.query(f'select * from "{schema}"."{table}"')
+        return self.query(f'select * from {ident(schema)}.{ident(table)}')
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with connect(self.path, read_only=True) as con:
@@ -161,7 +162,7 @@ class DuckDBWarehouse:
         A value the engine cannot store is reported as bad input naming its file and row (engine_error)."""
         cols = schemas.columns(table)
         con.register("incoming", frame[[c.name for c in cols]])
-        select = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in cols)
+        select = ", ".join(f'cast({ident(c.name)} as {c.type}) as {ident(c.name)}' for c in cols)
         try:
             con.execute(f"{statement} select {select} from incoming")
         except duckdb.Error as error:
@@ -182,21 +183,18 @@ class DuckDBWarehouse:
         con = duckdb.connect(str(partial),
                              config={"storage_compatibility_version": settings.DUCKDB_STORAGE_VERSION})
         try:
-            con.execute(f"attach '{self.path}' as build (read_only)")
+            con.execute(f"attach {quote(str(self.path))} as build (read_only)")
             tables = [r[0] for r in con.execute(
                 "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
                 "order by table_name").fetchall()]
             counts = {}
             for table in tables:
-                con.execute(f'create table main."{table}" as select * from build.marts."{table}"')
+                con.execute(f'create table main.{ident(table)} as select * from build.marts.{ident(table)}')
                 _copy_comments(con, table)
-                counts[table] = con.execute(f'select count(*) from main."{table}"').fetchall()[0][0]
+                counts[table] = con.execute(f'select count(*) from main.{ident(table)}').fetchall()[0][0]
             con.register("manifest_rows", release.manifest(counts))
             con.execute(f"create table main.{MANIFEST_TABLE} as select * from manifest_rows")
-            for column, text in release.manifest_docs.items():
-                target = f"column main.{MANIFEST_TABLE}.{column}" if column else \
-                    f"table main.{MANIFEST_TABLE}"
-                con.execute(f"comment on {target} is {quote(text)}")
+            describe(con.execute, f"main.{MANIFEST_TABLE}", release.manifest_docs)
             text_columns = con.execute("select table_name, column_name from duckdb_columns() where database_name "
                                        "= current_database() and schema_name = 'main' and data_type = 'VARCHAR'"
                                        ).fetchall()
@@ -206,7 +204,7 @@ class DuckDBWarehouse:
             parquet = parquet_dir(self.published, release.version)
             parquet.mkdir(exist_ok=True)
             for table in [*tables, MANIFEST_TABLE]:
-                con.execute(f"copy main.\"{table}\" to '{parquet / (table + '.parquet')}' "
+                con.execute(f"copy main.{ident(table)} to {quote(str(parquet / (table + '.parquet')))} "
                             f"(format parquet, kv_metadata {{{PARQUET_VERSION_KEY}: {quote(release.version)}}})")
             con.execute("checkpoint")
         finally:
@@ -260,7 +258,7 @@ class DuckDBWarehouse:
             return {}
         with duckdb.connect(str(path), read_only=True) as con:
             names = [t for (t,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-            return {t: con.execute(f'select count(*) from "{t}"').fetchall()[0][0] for t in names}
+            return {t: con.execute(f'select count(*) from {ident(t)}').fetchall()[0][0] for t in names}
 
     def open_published(self) -> duckdb.DuckDBPyConnection | None:
         return open_published_file(self.published / "wellled.duckdb")
@@ -283,12 +281,9 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Carry the dbt descriptions (persisted as comments) so BI tools show them."""
     comment = con.execute("select comment from duckdb_tables() where database_name = 'build' and "
                           "schema_name = 'marts' and table_name = ?", [table]).fetchall()
-    if comment and comment[0][0]:
-        con.execute(f'comment on table main."{table}" is {quote(comment[0][0])}')
-    for column, text in con.execute("select column_name, comment from duckdb_columns() where database_name = "
-                                    "'build' and schema_name = 'marts' and table_name = ? and comment is not null",
-                                    [table]).fetchall():
-        con.execute(f'comment on column main."{table}"."{column}" is {quote(text)}')
+    columns = con.execute("select column_name, comment from duckdb_columns() where database_name = 'build' and "
+                          "schema_name = 'marts' and table_name = ? and comment is not null", [table]).fetchall()
+    describe(con.execute, f"main.{ident(table)}", {"": comment[0][0] if comment else None, **dict(columns)})
 
 
 # The published folder's layout, also for readers that hold its path (`wellled serve`, tests).

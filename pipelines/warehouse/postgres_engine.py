@@ -10,7 +10,10 @@ kept as schemas `published_v<version>`, which `wellled_reader` cannot read. BI t
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Collection
+import re
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import IO
 from urllib.parse import parse_qs, unquote, urlparse
 
 import duckdb
@@ -28,12 +31,17 @@ from .base import (
     Release,
     RespondentsLoad,
     WarehouseUnreachable,
+    describe,
+    ident,
     quote,
 )
 from .raw import RAW, ddl, engine_error, landing_files_frame, period_prefix, refuse_drift
 
+# DuckDB types as PostgreSQL types: the raw schema's and those the published marts add (DECIMAL: pg_type).
 PG_TYPES = {"VARCHAR": "text", "INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision",
-            "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp"}
+            "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp", "HUGEINT": "numeric",
+            "UBIGINT": "numeric", "UINTEGER": "bigint", "SMALLINT": "smallint", "TINYINT": "smallint",
+            "FLOAT": "real", "TIMESTAMP WITH TIME ZONE": "timestamptz"}
 READER_ROLE = "wellled_reader"
 KEPT_PREFIX = "published_v"
 _MANIFEST_TYPES = {"version": "text", "run_id": "text", "published_at": "timestamp", "item_kind": "text",
@@ -137,7 +145,7 @@ class PostgresWarehouse:
             con.close()
 
     def read_table(self, schema: str, table: str) -> pd.DataFrame:
-        frame = self.query(f'select * from "{schema}"."{table}"')
+        frame = self.query(f'select * from {ident(schema)}.{ident(table)}')
         # psycopg2 gives numeric columns of an empty or all-null result as object: keep pandas types useful.
         return frame.infer_objects()
 
@@ -158,9 +166,9 @@ class PostgresWarehouse:
                 tables = [t for (t,) in cur.fetchall()]
                 counts = {}
                 for table in tables:
-                    cur.execute(f'create table candidate."{table}" as select * from marts."{table}"')
+                    cur.execute(f'create table candidate.{ident(table)} as select * from marts.{ident(table)}')
                     _copy_comments(cur, table)
-                    cur.execute(f'select count(*) from candidate."{table}"')
+                    cur.execute(f'select count(*) from candidate.{ident(table)}')
                     counts[table] = cur.fetchone()[0]
                 _write_manifest(cur, release, release.manifest(counts))
                 cur.execute("select table_name, column_name from information_schema.columns where table_schema = "
@@ -242,7 +250,7 @@ class PostgresWarehouse:
             return {}
         tables = self.query("select table_name from information_schema.tables where table_schema = 'published' "
                             "order by table_name")["table_name"]
-        return {t: int(self.query(f'select count(*) as n from published."{t}"')["n"][0]) for t in tables}
+        return {t: int(self.query(f'select count(*) as n from published.{ident(t)}')["n"][0]) for t in tables}
 
     def open_published(self) -> duckdb.DuckDBPyConnection | None:
         """The `published` schema copied into an in-memory DuckDB, with its descriptions."""
@@ -253,19 +261,17 @@ class PostgresWarehouse:
         con = duckdb.connect()
         for name in names:
             con.register("incoming", self.read_table("published", name))
-            con.execute(f"create table {_ident(name)} as select * from incoming")
+            con.execute(f"create table {ident(name)} as select * from incoming")
             con.unregister("incoming")
         docs = self.query("select c.relname as table_name, a.attname as column_name, "
                           "col_description(c.oid, a.attnum) as column_doc, obj_description(c.oid) as table_doc "
                           "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
                           "join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped "
                           "where n.nspname = 'published'")
-        for table, text in {r.table_name: r.table_doc for r in docs.itertuples() if r.table_doc}.items():
-            con.execute(f"comment on table {_ident(table)} is {quote(str(text))}")
-        for r in docs.itertuples():
-            if r.column_doc and r.table_name in names:
-                con.execute(f"comment on column {_ident(r.table_name)}.{_ident(r.column_name)} is "
-                            f"{quote(str(r.column_doc))}")
+        for name in names:
+            rows = docs[docs.table_name == name]
+            describe(con.execute, ident(name), {"": next((d for d in rows.table_doc if d), None),
+                                                **dict(zip(rows.column_name, rows.column_doc, strict=True))})
         return con
 
     def _kept_schemas(self) -> list[str]:
@@ -276,7 +282,7 @@ class PostgresWarehouse:
 
     def _version_of(self, schema: str) -> str | None:
         """The version a kept schema holds (its name is the version in lower case)."""
-        frame = self.query(f'select max(version) as version from "{schema}".{MANIFEST_TABLE}')
+        frame = self.query(f'select max(version) as version from {ident(schema)}.{MANIFEST_TABLE}')
         return frame["version"][0]
 
 
@@ -296,8 +302,47 @@ def ensure_reader_role(cur) -> None:
     cur.execute("select current_database()")
     database = cur.fetchone()[0]
     # Nothing by default: no temporary tables, no objects in public.
-    cur.execute(f'revoke temporary on database "{database}" from public')
+    cur.execute(f'revoke temporary on database {ident(database)} from public')
     cur.execute("revoke create on schema public from public")
+
+
+def pg_type(duckdb_type: str) -> str | None:
+    """The PostgreSQL type of a DuckDB column type; None for one without (a list, struct or map)."""
+    if decimal := re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", duckdb_type):
+        return f"numeric({decimal[1]},{decimal[2]})"
+    return PG_TYPES.get(duckdb_type)
+
+
+def copy_csv(cur, target: str, rows: IO[str], columns: Sequence[str] | None = None) -> None:
+    """COPY CSV lines (no header) into table `target` (SQL, already quoted), in the order of `columns` when given:
+    every write of rows into PostgreSQL goes through here."""
+    names = f" ({', '.join(ident(c) for c in columns)})" if columns else ""
+    cur.copy_expert(f"copy {target}{names} from stdin with (format csv)", rows)
+
+
+def copy_duckdb_tables(duck: duckdb.DuckDBPyConnection, cur, schema: str, tables: Sequence[str],
+                       scratch: Path) -> None:
+    """Create each of `tables` (DuckDB schema `main`) in PostgreSQL schema `schema` with its rows and the
+    descriptions BI tools show; rows go through a CSV file DuckDB writes at `scratch`, streamed into COPY. A
+    column whose type has no PostgreSQL equivalent is refused, naming it."""
+    try:
+        for table in tables:
+            columns = duck.execute("select column_name, data_type, comment from duckdb_columns() where "
+                                   "schema_name = 'main' and table_name = ? order by column_index", [table]).fetchall()
+            unknown = [(name, kind) for name, kind, _ in columns if pg_type(kind) is None]
+            if unknown:
+                raise NotSupported(f"{table}.{unknown[0][0]} is of DuckDB type {unknown[0][1]}, which has no "
+                                   "PostgreSQL type here: publish it as a scalar type")
+            target = f"{ident(schema)}.{ident(table)}"
+            cur.execute(f"create table {target} ({', '.join(f'{ident(n)} {pg_type(k)}' for n, k, _ in columns)})")
+            duck.execute(f"copy main.{ident(table)} to {quote(str(scratch))} (format csv, header false)")
+            with scratch.open(encoding="utf-8") as rows:
+                copy_csv(cur, target, rows)
+            comment = duck.execute("select comment from duckdb_tables() where schema_name = 'main' and "
+                                   "table_name = ?", [table]).fetchone()[0]
+            describe(cur.execute, target, {"": comment, **{name: text for name, _, text in columns}})
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def pg_params(url: str) -> dict[str, str]:
@@ -329,46 +374,41 @@ def _copy(cur, table: str, frame: pd.DataFrame) -> None:
     for c in cols:
         if c.type in ("INTEGER", "BIGINT"):
             out[c.name] = pd.to_numeric(out[c.name]).astype("Int64")
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, header=False)
-    buffer.seek(0)
-    names = ", ".join(f'"{c.name}"' for c in cols)
     import psycopg2
 
     try:
-        cur.copy_expert(f"copy {RAW}.{table} ({names}) from stdin with (format csv)", buffer)
+        copy_csv(cur, f"{RAW}.{table}", _csv(out), [c.name for c in cols])
     except psycopg2.DataError as error:
         raise engine_error(table, frame, error) from None
 
 
 def _copy_comments(cur, table: str) -> None:
-    cur.execute("select obj_description(%s::regclass, 'pg_class')", [f'marts."{table}"'])
+    source = f"marts.{ident(table)}"
+    cur.execute("select obj_description(%s::regclass, 'pg_class')", [source])
     comment = cur.fetchone()[0]
-    if comment:
-        cur.execute(f'comment on table candidate."{table}" is {quote(comment)}')
     cur.execute("select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute a "
-                "where a.attrelid = %s::regclass and a.attnum > 0 and not a.attisdropped", [f'marts."{table}"'])
-    for column, text in cur.fetchall():
-        if text:
-            cur.execute(f'comment on column candidate."{table}"."{column}" is {quote(text)}')
+                "where a.attrelid = %s::regclass and a.attnum > 0 and not a.attisdropped", [source])
+    describe(cur.execute, f"candidate.{ident(table)}", {"": comment, **dict(cur.fetchall())})
 
 
 def _write_manifest(cur, release: Release, frame: pd.DataFrame) -> None:
     table = MANIFEST_TABLE
-    columns = ", ".join(f'"{name}" {kind}' for name, kind in _MANIFEST_TYPES.items())
+    columns = ", ".join(f'{ident(name)} {kind}' for name, kind in _MANIFEST_TYPES.items())
     cur.execute(f"create table candidate.{table} ({columns})")
+    copy_csv(cur, f"candidate.{table}", _csv(frame[list(_MANIFEST_TYPES)]))
+    describe(cur.execute, f"candidate.{table}", release.manifest_docs)
+
+
+def _csv(frame: pd.DataFrame) -> io.StringIO:
     buffer = io.StringIO()
-    frame[list(_MANIFEST_TYPES)].to_csv(buffer, index=False, header=False)
+    frame.to_csv(buffer, index=False, header=False)
     buffer.seek(0)
-    cur.copy_expert(f"copy candidate.{table} from stdin with (format csv)", buffer)
-    for column, text in release.manifest_docs.items():
-        target = f"column candidate.{table}.{column}" if column else f"table candidate.{table}"
-        cur.execute(f"comment on {target} is {quote(text)}")
+    return buffer
 
 
 def _lock_published(cur) -> None:
     cur.execute("select table_name from information_schema.tables where table_schema = 'published'")
-    tables = ", ".join(f'published."{t}"' for (t,) in cur.fetchall())
+    tables = ", ".join(f'published.{ident(t)}' for (t,) in cur.fetchall())
     if tables:
         cur.execute(f"lock table {tables} in access exclusive mode")
 
@@ -386,10 +426,6 @@ def _current_version(cur) -> str | None:
         return None
     cur.execute(f"select max(version) from published.{MANIFEST_TABLE}")
     return cur.fetchone()[0]
-
-
-def _ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
 
 
 def _locked(error: Exception) -> bool:

@@ -9,13 +9,14 @@ import pandas as pd
 from ..safe_text import shown
 from ..sources import schemas
 from ..sources.landing import SourceError
+from .base import ident
 
 RAW = "raw"
 
 
 def ddl(table: str, types: dict[str, str] | None = None) -> str:
     """The column list of a raw table, with the engine's names for the schema's types."""
-    return ", ".join(f'"{c.name}" {(types or {}).get(c.type, c.type)}' for c in schemas.columns(table))
+    return ", ".join(f'{ident(c.name)} {(types or {}).get(c.type, c.type)}' for c in schemas.columns(table))
 
 
 def period_prefix(source: str, period: str) -> str:
@@ -41,14 +42,19 @@ def engine_error(table: str, frame: pd.DataFrame, error: Exception) -> SourceErr
     with duckdb.connect() as probe:
         probe.register("incoming", frame)
         for c in cols:
-            where = f'"{c.name}" is not null and try_cast("{c.name}" as {c.type}) is null'
+            where = f'{ident(c.name)} is not null and try_cast({ident(c.name)} as {c.type}) is null'
             found = probe.execute(f'select {"_source_file, _row_number" if lineage else "null, null"}, '
-                                  f'cast("{c.name}" as varchar) from incoming where {where} limit 1').fetchall()
+                                  f'cast({ident(c.name)} as varchar) from incoming where {where} limit 1').fetchall()
             if found:
                 file, row, value = found[0]
                 return SourceError(file or f"raw.{table}", f"{c.name} '{shown(value)}' cannot be stored as "
                                                             f"{c.type} (out of range or not a {c.type.lower()}).",
                                    row=row, hint="Correct the value in the file and land it again.")
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return SourceError(f"raw.{table}", f"could not be written by the engine: {shown(first_line, 200)}",
+    return SourceError(f"raw.{table}", f"could not be written by the engine: {first_line(error)}",
                        hint="Check the files of this source; the message above names the engine's complaint.")
+
+
+def first_line(error: Exception, limit: int = 200) -> str:
+    """An engine's complaint as a message may quote it: its first line (else its kind), escaped and cut."""
+    text = str(error).strip()
+    return shown(text.splitlines()[0] if text else type(error).__name__, limit)

@@ -26,6 +26,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines import publish, serve
+from pipelines.warehouse import duckdb_engine
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,17 +145,17 @@ def test_sqlalchemy_reflects_every_column_with_its_description(publication):
 
 def test_every_current_parquet_file_matches_the_duckdb_file(publication):
     counts = _counts(publication / "wellled.duckdb")
-    folder = publication / publish.CURRENT_PARQUET
+    folder = publication / duckdb_engine.CURRENT_PARQUET
     assert folder.is_symlink() and folder.resolve().parent == publication / "versions"
     assert sorted(p.stem for p in folder.glob("*.parquet")) == sorted(counts)
-    version = publish.current_version(publication)
+    version = duckdb_engine.current_version(publication)
     with duckdb.connect(str(publication / "wellled.duckdb"), read_only=True) as con:
         for table, rows in counts.items():
             parquet = pq.read_table(folder / f"{table}.parquet")
             columns = [c for (c,) in con.execute("select column_name from duckdb_columns() where table_name = ? "
                                                  "order by column_index", [table]).fetchall()]
             assert (parquet.num_rows, parquet.column_names) == (rows, columns), table
-            assert parquet.schema.metadata[publish.PARQUET_VERSION_KEY.encode()].decode() == version, table
+            assert parquet.schema.metadata[duckdb_engine.PARQUET_VERSION_KEY.encode()].decode() == version, table
 
 
 @pytest.fixture
@@ -192,8 +193,8 @@ print(reads, errors, flush=True)
 
 def test_the_parquet_path_follows_each_publication_and_rollback(own_warehouse):
     published = own_warehouse / "published"
-    link = published / publish.CURRENT_PARQUET
-    first = publish.current_version(published)
+    link = published / duckdb_engine.CURRENT_PARQUET
+    first = duckdb_engine.current_version(published)
     stop = own_warehouse / "stop-reading"
     reader = subprocess.Popen([sys.executable, "-c", PARQUET_READER, str(link), str(stop)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
@@ -206,21 +207,21 @@ def test_the_parquet_path_follows_each_publication_and_rollback(own_warehouse):
     out, err = reader.communicate(timeout=60)
     reads, errors = map(int, out.split())
     assert errors == 0 and reads > 10, err
-    assert link.resolve() == publish.parquet_dir(published, versions[-1])
-    assert os.readlink(link) == f"versions/{publish.parquet_dir(published, versions[-1]).name}"  # relative
+    assert link.resolve() == duckdb_engine.parquet_dir(published, versions[-1])
+    assert os.readlink(link) == f"versions/{duckdb_engine.parquet_dir(published, versions[-1]).name}"  # relative
     assert publish.rollback_current() == versions[-2]
     assert pq.read_schema(link / "dim_organisation.parquet").metadata[b"wellled_version"].decode() == versions[-2]
-    assert first in publish.list_versions(published)
+    assert first in duckdb_engine.list_versions(published)
 
 
 def test_a_real_folder_where_the_link_belongs_is_refused_before_anything_changes(own_warehouse):
     published = own_warehouse / "published"
-    before = publish.current_version(published), (published / "wellled.duckdb").read_bytes()
-    (published / publish.CURRENT_PARQUET).unlink()
-    (published / publish.CURRENT_PARQUET).mkdir()
+    before = duckdb_engine.current_version(published), (published / "wellled.duckdb").read_bytes()
+    (published / duckdb_engine.CURRENT_PARQUET).unlink()
+    (published / duckdb_engine.CURRENT_PARQUET).mkdir()
     with pytest.raises(FileExistsError, match="move it away"):
         publish.publish(run_id="blocked-run", gates=[])
-    assert (publish.current_version(published), (published / "wellled.duckdb").read_bytes()) == before
+    assert (duckdb_engine.current_version(published), (published / "wellled.duckdb").read_bytes()) == before
 
 
 # --- wellled serve: PostgreSQL over TCP --------------------------------------------------------------------
@@ -349,7 +350,7 @@ def test_the_reader_sees_nothing_else_and_writes_nothing(served, sql):
 
 def test_serve_follows_a_new_publication_and_hides_the_kept_one(served, monkeypatch):
     monkeypatch.setenv("WELLLED_WAREHOUSE_DIR", str(served.warehouse))
-    before = publish.current_version(served.warehouse / "published")
+    before = duckdb_engine.current_version(served.warehouse / "published")
     after = publish.publish(run_id="served-next-run", gates=[]).version
     con = psycopg2.connect(served.url)
     con.autocommit = True

@@ -20,8 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.sample_data import generate
-from tests.integration.test_respondents import HEADER, _build, _hand_rows, _write_csv
+from tests.helpers import build_respondent_marts, hand_rows
 
 MIN_BASE = 10
 KEYS = ["org_code", "survey_year", "breakdown", "breakdown_group", "measure_code"]
@@ -41,16 +40,7 @@ def _crafted_rows() -> list[list]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("disclosure")
-    landing = tmp / "landing"
-    generate(landing, trusts=6, years=(2024,), seed=23, respondents="parquet")
-    for folder in ("ods", "wres", "board"):
-        for path in sorted((landing / folder).rglob("*"), reverse=True):
-            path.unlink() if path.is_file() else path.rmdir()
-    _write_csv(landing / "respondents" / "2023" / "hand.csv", HEADER, _hand_rows() + _crafted_rows())
-    db = tmp / "build.duckdb"
-    result = _build(db, landing, tmp)
-    assert result.returncode == 0, result.stdout[-4000:]
+    db = build_respondent_marts(tmp_path_factory.mktemp("disclosure"), seed=23, rows=hand_rows() + _crafted_rows())
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()

@@ -16,9 +16,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipelines import cli, publish
+from pipelines import cli
 from pipelines.profiles import swap
 from pipelines.profiles.published import load_duckdb
+from pipelines.warehouse import duckdb_engine
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def published_dir(sample_refresh) -> Path:
 
 def test_refresh_builds_the_site_of_the_current_publication(published_dir):
     link = published_dir / "profiles"
-    version = publish.current_version(published_dir)
+    version = duckdb_engine.current_version(published_dir)
     assert link.is_symlink() and os.readlink(link) == f"versions/profiles_{version}"
     publication = load_duckdb(published_dir / "wellled.duckdb")
     codes = publication.table("dim_organisation")["org_code"].tolist()
@@ -118,7 +119,7 @@ def test_profiles_out_folder_and_rebuild_swap(published_dir, tmp_path):
     assert (out / "index.html").exists() and not out.is_symlink()
     assert cli.main(["profiles", "--out", str(out)]) == 0, "a second build replaces the folder"
     assert not list(tmp_path.glob(".site*")), "no staged or old folder left behind"
-    version = publish.current_version(published_dir)
+    version = duckdb_engine.current_version(published_dir)
     (published_dir / "versions" / "profiles_19990101T000000Z_gone").mkdir()
     assert cli.main(["profiles"]) == 0
     assert swap.current_version(published_dir) == version

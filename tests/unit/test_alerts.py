@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from pipelines import settings
 from pipelines.defs.publication import sensors
 
 RECORD = {"recorded_at": "2026-12-06T10:00:00+00:00", "run_id": "0123456789abcdef", "job": "national_refresh",
@@ -77,7 +78,7 @@ def _receiver(check, ok_status: int):
 @pytest.mark.parametrize("fmt, check, ok_status", [("teams", teams_problem, 202), ("slack", slack_problem, 200)])
 def test_alerts_are_accepted_by_a_receiver_checking_its_format(monkeypatch, fmt, check, ok_status):
     server, received = _receiver(check, ok_status)
-    monkeypatch.setenv(sensors.ALERT_FORMAT_ENV, fmt)
+    monkeypatch.setenv(settings.ALERT_FORMAT_ENV, fmt)
     try:
         outcome = sensors.post_webhook(f"http://127.0.0.1:{server.server_port}/hook", RECORD)
     finally:
@@ -108,7 +109,7 @@ def test_the_old_text_payload_is_what_teams_refuses():
     ("https://alerts.example.nhs.uk/wellled", "json"),
 ])
 def test_the_format_follows_the_webhook_host_unless_set(monkeypatch, url, fmt):
-    monkeypatch.delenv(sensors.ALERT_FORMAT_ENV, raising=False)
+    monkeypatch.delenv(settings.ALERT_FORMAT_ENV, raising=False)
     assert sensors.alert_format(url) == fmt
-    monkeypatch.setenv(sensors.ALERT_FORMAT_ENV, "json")
+    monkeypatch.setenv(settings.ALERT_FORMAT_ENV, "json")
     assert sensors.alert_format(url) == "json"

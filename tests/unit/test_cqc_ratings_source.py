@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 from pipelines.quality import validate
@@ -17,7 +16,7 @@ from pipelines.sample_data.cqc_ratings import LOCATION_HEADER, PROVIDER_HEADER
 from pipelines.sample_data.opendocument import write_ods
 from pipelines.sources import opendocument
 from pipelines.sources.ingest import load_source
-from pipelines.sources.landing import SourceError
+from tests.helpers import refused, write_xlsx
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -114,19 +113,8 @@ def land(landing: Path, providers: list[tuple], *, release: str = "2024-09-01", 
     if suffix == ".ods":
         write_ods(path, [("Locations", [LOCATION_HEADER]), (sheet, [header, *providers])])
     else:
-        wb = Workbook()
-        wb.active.title = "Locations"
-        ws = wb.create_sheet(sheet)
-        for row in [header, *providers]:
-            ws.append(list(row))
-        wb.save(path)
+        write_xlsx(path, [("Locations", []), (sheet, [header, *providers])])
     return f"cqc_ratings/{release}/{name}"
-
-
-def refused(landing: Path) -> SourceError:
-    with pytest.raises(SourceError) as caught:
-        load_source("cqc_ratings", landing)
-    return caught.value
 
 
 @pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
@@ -149,7 +137,7 @@ def test_the_2015_16_key_question_column_is_read_as_domain(tmp_path):
 def test_a_missing_column_is_refused_naming_it(tmp_path):
     header = tuple(h for h in PROVIDER_HEADER if h != "Latest Rating")
     relpath = land(tmp_path, [r[:14] + r[15:] for r in PROVIDERS], header=header)
-    error = refused(tmp_path)
+    error = refused(tmp_path, "cqc_ratings")
     assert (error.file, error.sheet, error.row) == (relpath, "Providers", 1)
     assert "missing ['Latest Rating']" in error.problem
 
@@ -157,32 +145,32 @@ def test_a_missing_column_is_refused_naming_it(tmp_path):
 @pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
 def test_a_file_without_a_providers_sheet_is_refused(tmp_path, suffix):
     relpath = land(tmp_path, PROVIDERS, sheet="Provider list", suffix=suffix)
-    error = refused(tmp_path)
+    error = refused(tmp_path, "cqc_ratings")
     assert error.file == relpath and "no 'Providers' sheet" in error.problem and "Provider list" in error.problem
 
 
 def test_a_publication_date_that_is_not_a_date_is_refused(tmp_path):
     relpath = land(tmp_path, [rating("RAL", "Overall", "Good", "last spring")])
-    error = refused(tmp_path)
+    error = refused(tmp_path, "cqc_ratings")
     assert (error.file, error.sheet, error.row) == (relpath, "Providers", 2)
     assert "Publication Date 'last spring' is not a date" in error.problem
 
 
 def test_a_file_named_for_another_month_than_its_release_folder_is_refused(tmp_path):
     relpath = land(tmp_path, PROVIDERS, release="2024-10-01")
-    error = refused(tmp_path)
+    error = refused(tmp_path, "cqc_ratings")
     assert error.file == relpath and "named for September 2024" in error.problem
 
 
 def test_a_release_without_nhs_trusts_is_refused(tmp_path):
     land(tmp_path, PROVIDERS[-1:])
-    assert "has no ratings of NHS trusts" in refused(tmp_path).problem
+    assert "has no ratings of NHS trusts" in refused(tmp_path, "cqc_ratings").problem
 
 
 def test_an_ods_and_an_xlsx_copy_of_one_release_are_refused_naming_both(tmp_path):
     first = land(tmp_path, PROVIDERS, suffix=".ods")
     second = land(tmp_path, PROVIDERS, suffix=".xlsx")
-    error = refused(tmp_path)
+    error = refused(tmp_path, "cqc_ratings")
     assert error.file == second and first in error.problem
 
 
@@ -190,7 +178,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(tmp_path):
     path = tmp_path / "cqc_ratings" / "2024-09-01" / "01_September_2024_Latest_ratings.ods"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"<html>moved</html>")
-    error = refused(tmp_path)
+    error = refused(tmp_path, "cqc_ratings")
     assert error.file == "cqc_ratings/2024-09-01/01_September_2024_Latest_ratings.ods"
     assert "not an OpenDocument spreadsheet" in error.problem
 

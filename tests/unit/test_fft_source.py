@@ -7,11 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from pipelines.quality import validate
 from pipelines.sources.ingest import load_source
-from pipelines.sources.landing import SourceError
+from tests.helpers import refused, write_xlsx
 
 RESPONSES = ["Very Good", "Good", "Neither Good nor Poor", "Poor", "Very Poor", "Don't Know"]
 IDS = ["ICB Code", "Trust Code", "Trust Name", "Total Responses", "Total Eligible", "Percentage Positive",
@@ -46,16 +45,9 @@ def trusts_sheet(setting: str, providers: list[list] | None = None) -> list[list
 
 def workbook(path: Path, setting: str, rows: list[list], *, sheets: list[str] | None = None,
              macro_part: bool = False) -> None:
-    wb = Workbook()
-    wb.remove(wb.active)
     names = sheets or (["Notes", "Summary", "ICB", "Trusts", "Sites", "Wards", "BS"] if setting == "inpatient"
                        else ["Notes", "Summary", "ICB", "Trusts", "Sites", "BS"])
-    for name in names:
-        ws = wb.create_sheet(name)
-        for row in rows if name == "Trusts" else [[f"{name} sheet"]]:
-            ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    write_xlsx(path, [(name, rows if name == "Trusts" else [[f"{name} sheet"]]) for name in names])
     if macro_part:  # a macro project: its bytes must never be read or run
         with zipfile.ZipFile(path, "a") as archive:
             archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a macro anyone may run")
@@ -66,12 +58,6 @@ def land(landing: Path, setting: str, rows: list[list] | None = None, *, month: 
     name = name or f"friends-and-family-test-{setting}-data-june-2024.xlsm"
     workbook(landing / "fft" / month / name, setting, trusts_sheet(setting) if rows is None else rows, **options)
     return f"fft/{month}/{name}"
-
-
-def refused(landing: Path) -> SourceError:
-    with pytest.raises(SourceError) as caught:
-        load_source("fft", landing)
-    return caught.value
 
 
 @pytest.mark.parametrize("setting", ["inpatient", "ae"])
@@ -103,7 +89,7 @@ def test_the_gate_fails_a_percentage_that_disagrees_with_the_answers(tmp_path):
 def test_a_header_moved_by_an_inserted_row_is_refused(tmp_path):
     rows = trusts_sheet("inpatient")
     relpath = land(tmp_path, "inpatient", rows[:2] + [[]] + rows[2:])
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert error.file == relpath and error.sheet == "Trusts" and error.row == 11
     assert "inpatient layout has it in row 10, A&E in row 3" in error.problem
 
@@ -112,7 +98,7 @@ def test_a_missing_column_is_refused_naming_it(tmp_path):
     rows = trusts_sheet("ae")
     rows[3] = [c if c != "Don't Know" else "" for c in rows[3]]
     relpath = land(tmp_path, "ae", rows)
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert error.file == relpath and error.row == 3 and "missing [\"Don't Know\"]" in error.problem
 
 
@@ -120,13 +106,13 @@ def test_a_missing_england_row_is_refused(tmp_path):
     rows = trusts_sheet("ae")
     rows[4] = ["", "", "Total", 1, 1, 1, 0] + [0] * 12
     land(tmp_path, "ae", rows)
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert error.row == 5 and "'England' row" in error.problem
 
 
 def test_the_inpatient_layout_without_a_wards_sheet_is_refused(tmp_path):
     land(tmp_path, "inpatient", sheets=["Notes", "Summary", "ICB", "Trusts", "Sites", "BS"])
-    assert "no 'Wards' sheet" in refused(tmp_path).problem
+    assert "no 'Wards' sheet" in refused(tmp_path, "fft").problem
 
 
 @pytest.mark.parametrize(("column", "value", "words"), [
@@ -138,32 +124,32 @@ def test_bad_cells_are_refused_naming_sheet_row_and_rule(tmp_path, column, value
     provider = list(PROVIDERS[0])
     provider[column] = value
     relpath = land(tmp_path, "inpatient", trusts_sheet("inpatient", [provider]))
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert (error.file, error.sheet, error.row) == (relpath, "Trusts", 15) and words in error.problem, error
 
 
 def test_a_provider_listed_twice_is_refused(tmp_path):
     land(tmp_path, "ae", trusts_sheet("ae", [PROVIDERS[0], PROVIDERS[0]]))
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert error.row == 8 and "RAL appears twice (rows 7 and 8)" in error.problem
 
 
 def test_a_workbook_without_a_trusts_sheet_is_refused(tmp_path):
     relpath = land(tmp_path, "ae", sheets=["Notes", "Summary"])
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert error.file == relpath and "no 'Trusts' sheet" in error.problem
 
 
 def test_a_file_named_for_another_month_is_refused(tmp_path):
     relpath = land(tmp_path, "inpatient", month="2024-07")
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert error.file == relpath and "is named for June 2024 but sits in folder fft/2024-07/" in error.problem
 
 
 def test_two_workbooks_of_one_setting_and_month_are_refused_naming_both(tmp_path):
     first = land(tmp_path, "ae", name="a-june-2024.xlsm")
     second = land(tmp_path, "ae", name="b-june-2024.xlsm")
-    error = refused(tmp_path)
+    error = refused(tmp_path, "fft")
     assert error.file == second and first in error.problem
 
 
@@ -171,4 +157,4 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
     path = tmp_path / "fft" / "2024-06" / "friends-and-family-test-ae-data-june-2024.xlsm"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"<html>not found</html>")
-    assert "not a readable XLSX workbook" in refused(tmp_path).problem
+    assert "not a readable XLSX workbook" in refused(tmp_path, "fft").problem

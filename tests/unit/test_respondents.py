@@ -11,22 +11,23 @@ from pipelines.sample_data import generate
 from pipelines.sources import respondents as src
 from pipelines.sources.landing import SourceError, discover
 from pipelines.warehouse import open_duckdb
-from tests.integration.test_respondents import HEADER, _hand_rows, _write_csv
+from pipelines.warehouse.duckdb_respondents import load
+from tests.helpers import RESPONDENT_HEADER, hand_rows, write_csv
 
 
 def test_refused_files_name_the_file_and_rule(tmp_path):
     landing = tmp_path / "landing"
     bad = landing / "respondents" / "2023" / "bad.csv"
-    _write_csv(bad, HEADER + ["Q99z"], [row + [1] for row in _hand_rows()[:2]])
+    write_csv(bad, RESPONDENT_HEADER + ["Q99z"], [row + [1] for row in hand_rows()[:2]])
     con = open_duckdb(tmp_path / "x.duckdb")
     with pytest.raises(SourceError, match=r"bad\.csv.*Q99z.*not 2023 question codes"):
-        src.load(con, discover(landing, src.SOURCE))
-    _write_csv(bad, HEADER, [[*_hand_rows()[0][:1], 2022, *_hand_rows()[0][2:]]])
+        load(con, discover(landing, src.SOURCE))
+    write_csv(bad, RESPONDENT_HEADER, [[*hand_rows()[0][:1], 2022, *hand_rows()[0][2:]]])
     with pytest.raises(SourceError, match=r"survey_year 2022 but is in the 2023 folder"):
-        src.load(con, discover(landing, src.SOURCE))
-    _write_csv(bad, HEADER, [[*_hand_rows()[0][:8], "often", *_hand_rows()[0][9:]]])
+        load(con, discover(landing, src.SOURCE))
+    write_csv(bad, RESPONDENT_HEADER, [[*hand_rows()[0][:8], "often", *hand_rows()[0][9:]]])
     with pytest.raises(SourceError, match=r"bad\.csv, row 2: column q\w+ holds a value that is not a smallint"):
-        src.load(con, discover(landing, src.SOURCE))
+        load(con, discover(landing, src.SOURCE))
     (landing / "respondents" / "loose.parquet").write_bytes(b"")
     with pytest.raises(SourceError, match="is not in a period folder"):
         discover(landing, src.SOURCE)
@@ -38,9 +39,9 @@ def test_gates_check_engine_aggregates_and_a_sample(tmp_path):
     from pipelines import quality
 
     landing = tmp_path / "landing"
-    _write_csv(landing / "respondents" / "2023" / "hand.csv", HEADER, _hand_rows())
+    write_csv(landing / "respondents" / "2023" / "hand.csv", RESPONDENT_HEADER, hand_rows())
     con = open_duckdb(tmp_path / "g.duckdb")
-    src.load(con, discover(landing, src.SOURCE))
+    load(con, discover(landing, src.SOURCE))
     profile = con.execute(src.profile_sql()).df()
     assert quality.validate("raw_staff_survey_respondent_profile", profile).status == "passed"
     con.execute("update raw.staff_survey_respondents set q2a = 9 where respondent_id = 'r01'")  # Q2a has 5 options

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from ... import publish, quality, settings
+from ...warehouse.duckdb_engine import CURRENT_PARQUET
 from ...warehouse.resource import WarehouseResource
 from ..common import BUILD_DB_POOL, OWNERS
 from ..models import assets as models
@@ -25,7 +26,7 @@ MART_KEYS = sorted((k for k in models.dbt_models.keys if k.path[0] == "marts"), 
         "published_file": dg.MetadataValue.path(str(settings.published_db_path())),
         "versions": f"{settings.published_dir() / 'versions'}/wellled_<version>.duckdb and "
                     "wellled_<version>_parquet/ (on PostgreSQL: schema `published`, kept ones `published_v<version>`)",
-        "current_parquet": f"{settings.published_dir() / publish.CURRENT_PARQUET}/<table>.parquet: the current "
+        "current_parquet": f"{settings.published_dir() / CURRENT_PARQUET}/<table>.parquet: the current "
                            "publication's Parquet files (a link swapped with the DuckDB file) for Power BI, Excel, "
                            "pandas, polars and Arrow",
         "versions_kept": settings.PUBLISHED_VERSIONS_KEPT,

@@ -24,9 +24,6 @@ from ...permissions import owner_only_dir
 from ...safe_text import shown
 from ..common import TRIGGER_TAG
 
-WEBHOOK_ENV = "WELLLED_ALERT_WEBHOOK"
-# teams | slack | json; unset, the format follows the webhook's host (alert_format).
-ALERT_FORMAT_ENV = "WELLLED_ALERT_FORMAT"
 ALERT_FORMATS = ("teams", "slack", "json")
 _TEAMS_HOSTS = (".logic.azure.com", ".webhook.office.com", ".powerplatform.com", ".powerautomate.com")
 WEBHOOK_TIMEOUT_SECONDS = 5
@@ -105,7 +102,7 @@ def alert_payload(record: dict, fmt: str) -> dict:
 def post_webhook(url: str, record: dict) -> str:
     """POST the record in the receiver's format; return what happened. Never raises."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        return f"post skipped: {WEBHOOK_ENV} is not an http(s) URL"
+        return f"post skipped: {settings.WEBHOOK_ENV} is not an http(s) URL"
     fmt = alert_format(url)
     body = json.dumps(alert_payload(record, fmt)).encode()
     request = urllib.request.Request(url, data=body, method="POST",
@@ -123,7 +120,7 @@ def post_webhook(url: str, record: dict) -> str:
     name="run_failure_alerts",
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Records every failed run of this code location to <warehouse>/alerts/run_failures.jsonl "
-                f"and posts it to the webhook in {WEBHOOK_ENV} when set (a failed post is recorded, "
+                f"and posts it to the webhook in {settings.WEBHOOK_ENV} when set (a failed post is recorded, "
                 "never raised).",
 )
 def run_failure_alerts(context: dg.RunFailureSensorContext) -> None:
