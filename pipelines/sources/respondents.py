@@ -1,11 +1,11 @@
 """Respondent-level staff survey files (docs/respondent_format.md): what a file must hold, and the gate's inputs.
 
 The files are national in size (about 750,000 rows x 130 columns a year), so they never pass through pandas:
-the DuckDB engine copies them into raw.staff_survey_respondents itself (`pipelines/warehouse/
-duckdb_respondents.py`), checking them by the rules here. Bad input (a file outside a year folder, a missing
-column, an unknown question column, a value that is not an answer code, a year that disagrees with its
-folder, two files for one organisation and year) raises SourceError naming the file, the column or row, and
-the rule. No Dagster here.
+the DuckDB engine copies them into raw.staff_survey_respondents itself
+(`pipelines/warehouse/duckdb_respondents.py`), checking them by the rules here. Bad input (a file outside a
+year folder, a missing column, an unknown question column, a value that is not an answer code, a year that
+disagrees with its folder, two files for one organisation and year) raises SourceError naming the file, the
+column or row, and the rule. No Dagster here.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 from urllib.parse import parse_qs, unquote, urlparse
@@ -155,8 +156,7 @@ class PostgresWarehouse:
     # The publication.
 
     def publish_version(self, release: Release) -> dict[str, int]:
-        con = self.connect()
-        try:
+        with self._swapping() as con:
             with con, con.cursor() as cur:
                 ensure_reader_role(cur)
                 cur.execute("drop schema if exists candidate cascade")
@@ -186,30 +186,16 @@ class PostgresWarehouse:
                     _lock_published(cur)
                     _keep_published(cur, previous)
                 cur.execute("alter schema candidate rename to published")
-        except Exception as error:
-            if _locked(error):
-                raise _refused() from None
-            raise
-        finally:
-            con.close()
         return counts
 
     def make_current(self, version: str) -> None:
         current = self.current_version()
-        con = self.connect()
-        try:
-            with con, con.cursor() as cur:
-                cur.execute(f"set local lock_timeout = {quote(lock_timeout())}")
-                _lock_published(cur)
-                _keep_published(cur, current)
-                cur.execute(f"alter schema {kept_schema(version)} rename to published")
-                cur.execute(f"grant usage on schema published to {READER_ROLE}")
-        except Exception as error:
-            if _locked(error):
-                raise _refused() from None
-            raise
-        finally:
-            con.close()
+        with self._swapping() as con, con, con.cursor() as cur:
+            cur.execute(f"set local lock_timeout = {quote(lock_timeout())}")
+            _lock_published(cur)
+            _keep_published(cur, current)
+            cur.execute(f"alter schema {kept_schema(version)} rename to published")
+            cur.execute(f"grant usage on schema published to {READER_ROLE}")
 
     def current_version(self) -> str | None:
         con = self.connect()
@@ -273,6 +259,20 @@ class PostgresWarehouse:
             describe(con.execute, ident(name), {"": next((d for d in rows.table_doc if d), None),
                                                 **dict(zip(rows.column_name, rows.column_doc, strict=True))})
         return con
+
+    @contextmanager
+    def _swapping(self) -> Iterator:
+        """A connection for changing which schema is `published`: readers holding it past the lock timeout
+        refuse the change (PublicationRefused), the previous publication still live."""
+        con = self.connect()
+        try:
+            yield con
+        except Exception as error:
+            if _locked(error):
+                raise _refused() from None
+            raise
+        finally:
+            con.close()
 
     def _kept_schemas(self) -> list[str]:
         """Schemas of earlier publications, oldest first."""
