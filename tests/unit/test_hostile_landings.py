@@ -20,7 +20,8 @@ from pipelines import quality
 from pipelines.safe_text import escape, neutralise, shown
 from pipelines.sources import csv_files
 from pipelines.sources.ingest import load_source
-from pipelines.sources.landing import SourceError, discover, period_problem
+from pipelines.sources.landing import discover, period_problem
+from tests.helpers import refused
 
 ROOT = Path(__file__).resolve().parents[2]
 WRES_HEADER = "org_code,reporting_year,indicator,staff_group,band,ethnicity,measure,count"
@@ -34,12 +35,6 @@ def land(landing: Path, relpath: str, text: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
-
-
-def refused(landing: Path, source: str) -> SourceError:
-    with pytest.raises(SourceError) as caught:
-        load_source(source, landing)
-    return caught.value
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.quality import validate
 from pipelines.sources.ingest import load_source
-from pipelines.sources.landing import SourceError
+from tests.helpers import refused
 
 MONTHLY = ("DATE,NHSE_REGION_CODE,NHSE_REGION_NAME,ICS_CODE,ICS_NAME,ORG_CODE,ORG_NAME,ORG_TYPE,FTE_DAYS_LOST,"
            "FTE_DAYS_AVAILABLE,SICKNESS_ABSENCE_RATE_PERCENT")
@@ -31,12 +31,6 @@ def land(landing: Path, month: str, name: str, header: str, rows: list[str]) -> 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return f"sickness_absence/{month}/{name}"
-
-
-def refused(landing: Path) -> SourceError:
-    with pytest.raises(SourceError) as caught:
-        load_source("sickness_absence", landing)
-    return caught.value
 
 
 def test_the_monthly_layout_parses_with_suppression_as_null_not_zero(tmp_path):
@@ -84,13 +78,13 @@ def test_a_monthly_file_and_the_legacy_series_may_both_give_a_month(tmp_path):
 def test_the_benchmarking_layout_is_refused_by_name(tmp_path):
     header = MONTHLY.replace("ORG_NAME,", "ORG_NAME,CLUSTER_GROUP,BENCHMARK_GROUP,STAFF_GROUP,")
     relpath = land(tmp_path, "2024-06", "bench.csv", header, [])
-    error = refused(tmp_path)
+    error = refused(tmp_path, "sickness_absence")
     assert error.file == relpath and error.row == 1 and "benchmarking layout" in error.problem
 
 
 def test_an_unknown_header_is_refused_naming_what_it_found(tmp_path):
     relpath = land(tmp_path, "2024-06", "odd.csv", MONTHLY.replace("FTE_DAYS_LOST", "DAYS_LOST"), JUNE)
-    error = refused(tmp_path)
+    error = refused(tmp_path, "sickness_absence")
     assert error.file == relpath and error.row == 1
     assert "DAYS_LOST" in error.problem and "not a sickness absence layout" in error.problem
     assert "docs/sources.md" in str(error)
@@ -106,14 +100,14 @@ def test_an_unknown_header_is_refused_naming_what_it_found(tmp_path):
 ])
 def test_bad_monthly_files_are_refused_naming_file_row_and_rule(tmp_path, month, rows, row, words):
     relpath = land(tmp_path, month, "bad.csv", MONTHLY, rows)
-    error = refused(tmp_path)
+    error = refused(tmp_path, "sickness_absence")
     assert error.file == relpath and error.row == row and words in error.problem, error
 
 
 def test_the_legacy_series_outside_its_folder_month_is_refused(tmp_path):
     relpath = land(tmp_path, "2022-06", "ESR_ABSENCE_CSV_NHSE.csv", LEGACY,
                    ["2014-APR,HEE1,London,RAL,Royal Free,Acute,100,2000,5.00"])
-    error = refused(tmp_path)
+    error = refused(tmp_path, "sickness_absence")
     assert error.file == relpath and "covering 2014-04 to 2014-04" in error.problem
     assert "sickness_absence/2014-04/" in error.hint
 
@@ -121,13 +115,13 @@ def test_the_legacy_series_outside_its_folder_month_is_refused(tmp_path):
 def test_two_monthly_files_giving_one_month_are_refused_naming_both(tmp_path):
     first = land(tmp_path, "2024-06", "a.csv", MONTHLY, JUNE[:1])
     second = land(tmp_path, "2024-06", "b.csv", MONTHLY, JUNE[:1])
-    error = refused(tmp_path)
+    error = refused(tmp_path, "sickness_absence")
     assert error.file == second and first in error.problem
 
 
 def test_a_misnamed_month_folder_is_refused(tmp_path):
     land(tmp_path, "2024-13", "june.csv", MONTHLY, JUNE)
-    error = refused(tmp_path)
+    error = refused(tmp_path, "sickness_absence")
     assert "is not a real month" in error.problem
 
 
