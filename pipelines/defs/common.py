@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from ..quality import REDACTED_COLUMNS
+from ..quality.gate import REDACTED
 
 # Every step that opens the build DuckDB file joins this pool; its limit is 1 (dagster.yaml), because the
 # file admits one writer and no reader beside it.
@@ -16,7 +17,6 @@ OWNERS = ["team:wellled-data-engineering"]
 REFRESH_TAG = "wellled/build_warehouse"
 # What started a run (a schedule, the landing sensor); a failure alert names it.
 TRIGGER_TAG = "wellled/trigger"
-REDACTED = "(redacted)"
 
 
 def raw_key(table: str) -> dg.AssetKey:
