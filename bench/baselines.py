@@ -7,8 +7,9 @@ and the floor of the published-level refresh.
 Written apart from the dbt models (and from the generator) on purpose: the bench compares their results with
 the published scores, a third and fourth implementation of the published method. As in the bench's landing
 (respondent files only), every organisation is weighted to the occupation mix of all respondents of its year.
-Rules: item scores from the response-scale seed; a sub-score needs ceil(0.75 n) of its n scored items; weights
-capped at 5; scores published where 10 or more respondents have the sub-score.
+Rules: item scores from the response-scale seed; a sub-score needs ceil(0.75 n) of its n scored items, except
+Appraisals (PP5_2): a respondent answering No to Q23a (no appraisal) scores 0 and one who cannot remember is left
+out; weights capped at 5; scores published where 10 or more respondents have the sub-score.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 CAP, MIN_SHARE, MIN_BASE = 5.0, 0.75, 10
+# The appraisal rule: the sub-score, its filter question and that question's answer codes (No, Can't remember).
+APPRAISAL, APPRAISAL_QUESTION, APPRAISAL_NO, APPRAISAL_CANT_REMEMBER = "PP5_2", "q23a_appraisal", 2, 3
 
 
 def scoring() -> tuple[dict[str, list[str]], dict[str, dict[int, tuple[str, dict[int, float]]]]]:
@@ -40,6 +43,13 @@ def scoring() -> tuple[dict[str, list[str]], dict[str, dict[int, tuple[str, dict
     return measures, items
 
 
+def appraisal_columns() -> dict[int, str]:
+    """survey year -> the column of the appraisal filter question (Q23a in 2024 numbering)."""
+    return {int(row["survey_year"]): row["question_code"]
+            for row in csv.DictReader((SEEDS / "staff_survey_question_crosswalk.csv").open())
+            if row["question_id"] == APPRAISAL_QUESTION}
+
+
 def floor(out: str, memory_limit: str, files: list[str]) -> None:
     import duckdb
     import pyarrow.parquet as pq
@@ -52,11 +62,16 @@ def floor(out: str, memory_limit: str, files: list[str]) -> None:
             f"when {code} then {score}" for code, score in sorted(opts.items())) + " end)"
             for y, (col, opts) in sorted(by_year.items()) if col.lower() in present)
         item_sql[qid] = f"cast(case {whens} end as double)" if whens else "cast(null as double)"
+    appraisal_whens = " ".join(f'when survey_year = {y} then "{col}"' for y, col in sorted(appraisal_columns().items())
+                               if col.lower() in present)
+    item_sql["appraisal"] = f"case {appraisal_whens} end" if appraisal_whens else "cast(null as integer)"
     subs = []
     for m, qids in sorted(measures.items()):
         answered = " + ".join(f"(i_{q} is not null)::int" for q in qids)
         total = " + ".join(f"coalesce(i_{q}, 0)" for q in qids)
-        subs.append(f"case when ({answered}) >= {max(1, math.ceil(MIN_SHARE * len(qids)))} "
+        rule = (f"when i_appraisal = {APPRAISAL_NO} then 0 when i_appraisal = {APPRAISAL_CANT_REMEMBER} then null "
+                if m == APPRAISAL else "")
+        subs.append(f"case {rule}when ({answered}) >= {max(1, math.ceil(MIN_SHARE * len(qids)))} "
                     f"then ({total}) / ({answered}) end as \"{m}\"")
     names = sorted(measures)
     listing = ", ".join(f"'{f}'" for f in files)
@@ -133,6 +148,7 @@ def _pandas_plain_year(file: str, measures, items):
     subs = subs.merge(df[["rid", "org_code", "survey_year", "occupation_group"]], on="rid")
     subs = subs[subs["answered"] >= np.maximum(1, np.ceil(MIN_SHARE * subs["n_items"]))]
     subs["score"] = subs["total"] / subs["answered"]
+    subs = _appraisal_rule(subs, df)
     known = df.dropna(subset=["occupation_group"])
     counts = known.groupby(["survey_year", "org_code", "occupation_group"]).size().rename("n").reset_index()
     org_total = counts.groupby(["survey_year", "org_code"])["n"].transform("sum")
@@ -148,6 +164,20 @@ def _pandas_plain_year(file: str, measures, items):
     agg = agg[agg["base_n"] >= MIN_BASE]
     agg["score"] = agg["ws"] / agg["w"]
     return agg[["org_code", "survey_year", "measure_code", "score", "base_n"]]
+
+
+def _appraisal_rule(subs, df):
+    """Appraisals for respondents who had none (0) or cannot remember (left out), whatever they answered after."""
+    import pandas as pd
+
+    column = appraisal_columns().get(int(df["survey_year"].iloc[0]))
+    if column not in df:
+        return subs
+    answer = df[column]
+    filtered = df.loc[answer.isin([APPRAISAL_NO, APPRAISAL_CANT_REMEMBER]), "rid"]
+    subs = subs[~((subs["measure_code"] == APPRAISAL) & subs["rid"].isin(filtered))]
+    none = df.loc[answer == APPRAISAL_NO, ["rid", "org_code", "survey_year", "occupation_group"]]
+    return pd.concat([subs, none.assign(measure_code=APPRAISAL, score=0.0)], ignore_index=True)
 
 
 def pandas_scores(out: str, files: list[str]) -> None:
@@ -180,6 +210,11 @@ def pandas_scores(out: str, files: list[str]) -> None:
             answered = (~np.isnan(stack)).sum(axis=1)
             mean = np.nansum(stack, axis=1) / np.maximum(answered, 1)
             subs[m] = np.where(answered >= max(1, math.ceil(MIN_SHARE * len(qids))), mean, np.nan)
+        column = appraisal_columns().get(year)
+        if column in df:
+            answer = df[column].to_numpy(dtype="float64", na_value=np.nan)
+            subs[APPRAISAL] = np.where(answer == APPRAISAL_NO, 0.0,
+                                       np.where(answer == APPRAISAL_CANT_REMEMBER, np.nan, subs[APPRAISAL]))
         del df, item
         known = subs.dropna(subset=["occupation_group"])
         counts = known.groupby(["org_code", "occupation_group"]).size().rename("n").reset_index()

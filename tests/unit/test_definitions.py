@@ -47,3 +47,17 @@ def test_national_refresh_covers_every_asset():
     job = defs.resolve_job_def("national_refresh")
     assert isinstance(job, dg.JobDefinition)
     assert dg.AssetKey(["publication", "wellled"]) in job.asset_layer.asset_graph.get_all_asset_keys()
+
+
+def test_respondent_refresh_runs_only_the_checks_of_what_the_respondent_data_feeds():
+    """It rebuilds the seeds and the staging view the respondent models read, but their checks belong to the
+    national refresh: some read tables only a national refresh builds, absent from a new warehouse."""
+    from pipelines.defs.respondents.jobs import respondent_refresh
+
+    graph = defs.resolve_asset_graph()
+    fed = dg.AssetSelection.assets(dg.AssetKey(["raw", "staff_survey_respondents"])).downstream().resolve(graph)
+    checks = respondent_refresh.selection.resolve_checks(graph)
+    assert {check.name for check in checks} >= {"gx_raw_staff_survey_respondent_sample",
+                                                "gx_fct_staff_survey_respondent_scores"}
+    assert not {f"{'/'.join(c.asset_key.path)}:{c.name}" for c in checks if c.asset_key not in fed}
+    assert dg.AssetKey(["staging", "stg_staff_survey__organisations"]) in respondent_refresh.selection.resolve(graph)
