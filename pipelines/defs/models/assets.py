@@ -176,8 +176,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 # Unit tests check the SQL's logic on fixed inputs: they run in tests/integration/test_dbt_unit_tests.py, not
 # in every refresh, where they would only re-prove the same code (dbt's own advice). The debug log stays out
-# of the run folder's dbt.log (megabytes per build); info keeps every result and error.
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info"]
+# of the run folder's dbt.log (megabytes per build); info keeps every result and error, as plain text: dbt
+# would otherwise serialise every line to JSON a second time (stdout, which Dagster reads, is JSON already).
+# No JSON artifacts: every result reaches Dagster as an event, and dbt would write its manifest twice more
+# (the Dagster definitions hold it) and run_results.json, costs paid by every refresh for files nobody reads.
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "info", "--log-format-file", "text",
+              "--no-write-json"]
 ROW_COUNT_LINE = re.compile(r"^wellled row_count (?P<unique_id>\S+) (?P<rows>\d+)$")  # macros/utils/log_row_count.sql
 
 
@@ -189,7 +193,8 @@ def kept_partial_parse() -> Path:
 
 def seed_partial_parse(target: Path) -> None:
     """Give the run's dbt the parse state this warehouse kept. Without one, dagster-dbt copies the install's
-    (written once by `make install`); either way dbt checks the profile and project before trusting it."""
+    (written once by `make install`), which serves any warehouse folder: the profile's connection info, which
+    dbt checks before trusting a saved state, leaves the folder out (profiles.yml)."""
     kept = kept_partial_parse()
     if kept.exists():
         target.mkdir(parents=True, exist_ok=True)
@@ -197,9 +202,8 @@ def seed_partial_parse(target: Path) -> None:
 
 
 def keep_partial_parse(target: Path) -> None:
-    """Save the run's parse state for the next run: dbt re-parses the whole project (seconds) whenever the
-    profile differs from the saved one's (the build file's path is part of it), e.g. on the first refresh
-    into a new warehouse folder. Written atomically."""
+    """Save the run's parse state for the next run of this warehouse, which then parses only what changed
+    since (a project edited after `make install`). Written atomically."""
     fresh = target / "partial_parse.msgpack"
     if not fresh.exists():
         return
