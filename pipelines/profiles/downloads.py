@@ -23,8 +23,8 @@ import pyarrow.compute as pc
 
 from .published import Publication, ident
 from .tabular import csv_header, quoted_columns, rendering, shared_string_xml
-from .workbook import readme_xml
-from .xlsx import Layout, sheet_head
+from .workbook import SiteReadmes, readme_xml
+from .xlsx import Deflated, Layout, sheet_head
 
 ORG = "org_code"
 REFERENCE = "reference"
@@ -93,14 +93,15 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
         cursor.close()
     layout = Layout(["README", *tables], shared_strings)
     sheet_names = dict(zip(tables, layout.names[1:], strict=True))
-    heads = {t: (csv_header(publication.columns(t)), sheet_head(publication.columns(t))) for t in tables}
+    heads = {t: (csv_header(publication.columns(t)), Deflated.of(sheet_head(publication.columns(t)))) for t in tables}
+    readmes = SiteReadmes(publication, sheet_names, "site")
     empty = (0, [], [])
 
     def one(org: str) -> None:
         own = folder / org
         own.mkdir(exist_ok=True)
         counts = {t: plan.counts.get(org, {}).get(t, 0) for t in tables}
-        sheets = [layout.sheet(0, readme_xml(publication, org, counts, sheet_names, "site"))]
+        sheets = [layout.sheet(0, b"", readmes.pieces(org, counts))]
         for i, table in enumerate(tables):
             count, lines, xml = rows[table].get(org, empty)
             if count:
