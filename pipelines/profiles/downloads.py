@@ -9,7 +9,9 @@
 
 Set-based: one DuckDB query per table renders every row as a CSV line and as workbook XML, ordered by
 organisation, so an organisation's file is a run of bytes of that result (sliced from its buffers, not
-copied). Only those bytes are compressed per workbook (xlsx.Layout shares the rest), in two threads.
+copied). Only those bytes (and the README's organisation row and row counts) are compressed per workbook, in
+two threads: the parts, sheet heads and README definitions every workbook repeats are deflated once
+(xlsx.Layout, xlsx.Deflated, workbook.SiteReadmes).
 """
 
 from __future__ import annotations
