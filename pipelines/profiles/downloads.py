@@ -87,10 +87,8 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
     cursor = publication.cursor()
     try:
         _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
-        cursor.execute("create or replace temp table profile_orgs as select unnest(?::varchar[]) as org_code",
-                       [codes])
         shared_strings = _shared_strings(publication, cursor, tables)
-        rows = {table: _rows_by_org(publication, cursor, table) for table in tables}
+        rows = {table: _rows_by_org(publication, cursor, table, set(codes)) for table in tables}
     finally:
         cursor.close()
     layout = Layout(["README", *tables], shared_strings)
@@ -128,24 +126,24 @@ def _shared_strings(publication: Publication, cursor, tables: list[str]) -> byte
         f"select unnest(enum_range(null::{SHARED_STRINGS}))").fetchall()])
 
 
-def _rows_by_org(publication: Publication, cursor, table: str) -> dict[str, tuple[int, Pieces, Pieces]]:
-    """Per organisation: its row count, and its rows as CSV lines and as workbook XML (buffer slices)."""
+def _rows_by_org(publication: Publication, cursor, table: str, orgs: set[str]) -> dict[str, tuple[int, Pieces, Pieces]]:
+    """Per organisation of `orgs`: its row count, and its rows as CSV lines and as workbook XML (buffer slices,
+    in table order: a result without ORDER BY keeps the table's insertion order, so nothing is sorted)."""
     columns = publication.column_types[table]
     sql = rendering(columns, shared=SHARED_STRINGS, quoted=quoted_columns(cursor, table, columns))
-    # Sorted last, on the rendered rows: cheaper than sorting every column of the table first.
     result = cursor.sql(f"select org_code, {sql.csv} as line, {sql.xml} as xml from ("
-                        f"select org_code, t.rowid as row_id, {sql.inner} from {ident(table)} t "
-                        "semi join profile_orgs using (org_code)) order by org_code, row_id").to_arrow_table()
+                        f"select org_code, {sql.inner} from {ident(table)})").to_arrow_table()
     out: dict[str, tuple[int, Pieces, Pieces]] = {}
     for batch in result.to_batches():
         lines, xml = _slicer(batch.column(1)), _slicer(batch.column(2))
         runs = pc.run_end_encode(batch.column(0))
         start = 0
         for org, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
-            count, csv_pieces, xml_pieces = out.setdefault(org, (0, [], []))
-            csv_pieces.append(lines(start, end))
-            xml_pieces.append(xml(start, end))
-            out[org] = (count + end - start, csv_pieces, xml_pieces)
+            if org in orgs:
+                count, csv_pieces, xml_pieces = out.setdefault(org, (0, [], []))
+                csv_pieces.append(lines(start, end))
+                xml_pieces.append(xml(start, end))
+                out[org] = (count + end - start, csv_pieces, xml_pieces)
             start = end
     return out
 
