@@ -9,7 +9,9 @@
 
 Set-based: one DuckDB query per table renders every row as a CSV line and as workbook XML, ordered by
 organisation, so an organisation's file is a run of bytes of that result (sliced from its buffers, not
-copied). Only those bytes are compressed per workbook (xlsx.Layout shares the rest), in two threads.
+copied). Only those bytes (and the README's organisation row and row counts) are compressed per workbook, in
+two threads: the parts, sheet heads and README definitions every workbook repeats are deflated once
+(xlsx.Layout, xlsx.Deflated, workbook.SiteReadmes).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import pyarrow.compute as pc
 from ..warehouse.base import ident
 from .published import Publication
 from .tabular import csv_header, quoted_columns, rendering, shared_string_xml
-from .workbook import readme_xml
-from .xlsx import Layout, sheet_head
+from .workbook import SiteReadmes, readme_xml
+from .xlsx import Deflated, Layout, sheet_head
 
 ORG = "org_code"
 REFERENCE = "reference"
@@ -86,22 +88,21 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
     cursor = publication.cursor()
     try:
         _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
-        cursor.execute("create or replace temp table profile_orgs as select unnest(?::varchar[]) as org_code",
-                       [codes])
         shared_strings = _shared_strings(publication, cursor, tables)
-        rows = {table: _rows_by_org(publication, cursor, table) for table in tables}
+        rows = {table: _rows_by_org(publication, cursor, table, set(codes)) for table in tables}
     finally:
         cursor.close()
     layout = Layout(["README", *tables], shared_strings)
     sheet_names = dict(zip(tables, layout.names[1:], strict=True))
-    heads = {t: (csv_header(publication.columns(t)), sheet_head(publication.columns(t))) for t in tables}
+    heads = {t: (csv_header(publication.columns(t)), Deflated.of(sheet_head(publication.columns(t)))) for t in tables}
+    readmes = SiteReadmes(publication, sheet_names, "site")
     empty = (0, [], [])
 
     def one(org: str) -> None:
         own = folder / org
         own.mkdir(exist_ok=True)
         counts = {t: plan.counts.get(org, {}).get(t, 0) for t in tables}
-        sheets = [layout.sheet(0, readme_xml(publication, org, counts, sheet_names, "site"))]
+        sheets = [layout.sheet(0, b"", readmes.pieces(org, counts))]
         for i, table in enumerate(tables):
             count, lines, xml = rows[table].get(org, empty)
             if count:
@@ -126,23 +127,24 @@ def _shared_strings(publication: Publication, cursor, tables: list[str]) -> byte
         f"select unnest(enum_range(null::{SHARED_STRINGS}))").fetchall()])
 
 
-def _rows_by_org(publication: Publication, cursor, table: str) -> dict[str, tuple[int, Pieces, Pieces]]:
-    """Per organisation: its row count, and its rows as CSV lines and as workbook XML (buffer slices)."""
+def _rows_by_org(publication: Publication, cursor, table: str, orgs: set[str]) -> dict[str, tuple[int, Pieces, Pieces]]:
+    """Per organisation of `orgs`: its row count, and its rows as CSV lines and as workbook XML (buffer slices,
+    in table order: a result without ORDER BY keeps the table's insertion order, so nothing is sorted)."""
     columns = publication.column_types[table]
     sql = rendering(columns, shared=SHARED_STRINGS, quoted=quoted_columns(cursor, table, columns))
     result = cursor.sql(f"select org_code, {sql.csv} as line, {sql.xml} as xml from ("
-                        f"select org_code, {sql.inner} from (select t.* from {ident(table)} t "
-                        "semi join profile_orgs using (org_code) order by t.org_code, t.rowid))").to_arrow_table()
+                        f"select org_code, {sql.inner} from {ident(table)})").to_arrow_table()
     out: dict[str, tuple[int, Pieces, Pieces]] = {}
     for batch in result.to_batches():
         lines, xml = _slicer(batch.column(1)), _slicer(batch.column(2))
         runs = pc.run_end_encode(batch.column(0))
         start = 0
         for org, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
-            count, csv_pieces, xml_pieces = out.setdefault(org, (0, [], []))
-            csv_pieces.append(lines(start, end))
-            xml_pieces.append(xml(start, end))
-            out[org] = (count + end - start, csv_pieces, xml_pieces)
+            if org in orgs:
+                count, csv_pieces, xml_pieces = out.setdefault(org, (0, [], []))
+                csv_pieces.append(lines(start, end))
+                xml_pieces.append(xml(start, end))
+                out[org] = (count + end - start, csv_pieces, xml_pieces)
             start = end
     return out
 

@@ -55,7 +55,7 @@ def rendering(columns: list[tuple[str, str]], *, shared: str | None = None,
     for i, (column, kind) in enumerate(columns):
         c, t = ident(column), f"t{i}"
         if kind in ("DOUBLE", "FLOAT"):
-            inner.append(f"case when isnan({c}) or isinf({c}) then null else cast({c} as varchar) end as {t}")
+            inner.append(f"if(isfinite({c}), cast({c} as varchar), null) as {t}")
         elif kind.startswith("TIMESTAMP"):  # midnight timestamps as dates, like the source files
             inner.append(f"replace(cast({c} as varchar), ' 00:00:00', '') as {t}")
         else:
@@ -63,23 +63,27 @@ def rendering(columns: list[tuple[str, str]], *, shared: str | None = None,
         fields.append(f"""'"' || replace({t}, '"', '""') || '"'""" if column in quoted else t)
         if kind == "BOOLEAN":
             inner.append(f"case when {c} then '1' when not {c} then '0' end as x{i}")
-            cells.append(f"""coalesce('<c t="b"><v>' || x{i} || '</v></c>', '<c/>')""")
+            cells.append(_cell(f"x{i}", '<c t="b"><v>', "</v></c>"))
         elif _is_number(kind):
-            cells.append(f"coalesce('<c><v>' || {t} || '</v></c>', '<c/>')")
+            cells.append(_cell(t, "<c><v>", "</v></c>"))
         elif kind == "VARCHAR" and shared:
             inner.append(f"cast(enum_code(cast({c} as {shared})) as varchar) as x{i}")
-            cells.append(f"""coalesce('<c t="s"><v>' || x{i} || '</v></c>', '<c/>')""")
+            cells.append(_cell(f"x{i}", '<c t="s"><v>', "</v></c>"))
         else:
             escaped = (f"replace(replace(replace(regexp_replace(cast({c} as varchar), '{_CONTROL}', '', 'g'), "
                        "'&', '&amp;'), '<', '&lt;'), '>', '&gt;')")
             is_date = kind in ("DATE", "TIME") or kind.startswith("TIMESTAMP")  # ISO text never needs escaping
             inner.append(f"{t} as x{i}" if is_date else f"{escaped} as x{i}")
-            cells.append(f"""coalesce('<c t="inlineStr"><is><t xml:space="preserve">' || x{i} || '</t></is></c>',
-                                      '<c/>')""")
+            cells.append(_cell(f"x{i}", '<c t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>"))
     if not columns:
         return Rendering("1 as nothing", "chr(10)", "'<row/>'")
     return Rendering(", ".join(inner), "concat(" + ", ',', ".join(fields) + ", chr(10))",
                      "concat('<row>', " + ", ".join(cells) + ", '</row>')")
+
+
+def _cell(text: str, start: str, end: str) -> str:
+    """A cell's XML around `text`, or an empty cell when it is null (one concatenation per cell)."""
+    return f"case when {text} is null then '<c/>' else concat('{start}', {text}, '{end}') end"
 
 
 def quoted_columns(cursor: duckdb.DuckDBPyConnection, table: str, columns: list[tuple[str, str]]) -> set[str]:
@@ -87,10 +91,14 @@ def quoted_columns(cursor: duckdb.DuckDBPyConnection, table: str, columns: list[
     text = [c for c, kind in columns if _is_text(kind)]
     if not text:
         return set()
-    checks = ", ".join(f"coalesce(bool_or(regexp_matches(cast({ident(c)} as varchar), '[,\"\\n\\r]')), false)"
-                       for c in text)
+    checks = ", ".join(f"coalesce(bool_or({_needs_quotes(f'cast({ident(c)} as varchar)')}), false)" for c in text)
     flags = cursor.execute(f"select {checks} from {ident(table)}").fetchall()[0]
     return {c for c, flag in zip(text, flags, strict=True) if flag}
+
+
+def _needs_quotes(text: str) -> str:
+    """SQL: `text` holds a comma, a quote or a line break (four substring tests: cheaper than a regex)."""
+    return " or ".join(f"contains({text}, {ch})" for ch in ("','", "'\"'", "chr(10)", "chr(13)"))
 
 
 def csv_header(columns: list[str]) -> bytes:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .published import Publication
 from .tabular import row_xml
-from .xlsx import Layout, sheet_head
+from .xlsx import Deflated, Layout, sheet_head
 
 WITHHELD = ("Values withheld to protect people (survey results from fewer than 10 responses, board percentages "
             "for groups of fewer than 5) are empty cells, as in the warehouse.")
@@ -35,21 +35,59 @@ README_COLUMNS = ["sheet", "table", "column", "definition"]
 
 def readme_rows(publication: Publication, org_code: str | None, counts: dict[str, int], sheets: dict[str, str],
                 note: str) -> list[tuple[str, str, str, str]]:
-    rows = [("", "organisation", "", org_code)] if org_code else []
-    rows += [("", "publication version", "", publication.version), ("", "run", "", publication.run_id),
-             ("", "published (UTC)", "", publication.published_at), ("", "about this workbook", "", NOTES[note])]
+    rows = [_org_row(org_code)] if org_code else []
+    rows += _about_rows(publication, note)
     for name, count in counts.items():
-        rows.append((sheets[name], name, "", publication.table_docs.get(name, "") + f" ({count} rows here)"))
-        docs = publication.column_docs.get(name, {})
-        rows += [(sheets[name], name, column, docs.get(column, "")) for column in publication.columns(name)]
+        rows.append(_count_row(publication, name, sheets[name], count))
+        rows += _column_rows(publication, name, sheets[name])
     return rows
+
+
+def _org_row(org_code: str) -> tuple[str, str, str, str]:
+    return ("", "organisation", "", org_code)
+
+
+def _about_rows(publication: Publication, note: str) -> list[tuple[str, str, str, str]]:
+    return [("", "publication version", "", publication.version), ("", "run", "", publication.run_id),
+            ("", "published (UTC)", "", publication.published_at), ("", "about this workbook", "", NOTES[note])]
+
+
+def _count_row(publication: Publication, name: str, sheet: str, count: int) -> tuple[str, str, str, str]:
+    return (sheet, name, "", publication.table_docs.get(name, "") + f" ({count} rows here)")
+
+
+def _column_rows(publication: Publication, name: str, sheet: str) -> list[tuple[str, str, str, str]]:
+    docs = publication.column_docs.get(name, {})
+    return [(sheet, name, column, docs.get(column, "")) for column in publication.columns(name)]
 
 
 def readme_xml(publication: Publication, org_code: str | None, counts: dict[str, int], sheets: dict[str, str],
                note: str) -> bytes:
     """The README sheet's XML up to its closing tags (xlsx.Layout.sheet adds them)."""
-    body = "".join(_readme_row(row) for row in readme_rows(publication, org_code, counts, sheets, note))
-    return sheet_head(README_COLUMNS) + body.encode()
+    return sheet_head(README_COLUMNS) + _rows_xml(readme_rows(publication, org_code, counts, sheets, note))
+
+
+class SiteReadmes:
+    """The README sheets of a site's organisation workbooks (readme_xml's bytes), in pieces: what every workbook
+    repeats (the head, the publication's rows, each table's column definitions) deflated once, so only the
+    organisation's row and its row counts are compressed per workbook."""
+
+    def __init__(self, publication: Publication, sheets: dict[str, str], note: str):
+        self.publication, self.sheets = publication, sheets
+        self.head = Deflated.of(sheet_head(README_COLUMNS))
+        self.about = Deflated.of(_rows_xml(_about_rows(publication, note)))
+        self.columns = {name: Deflated.of(_rows_xml(_column_rows(publication, name, sheet)))
+                        for name, sheet in sheets.items()}
+
+    def pieces(self, org_code: str, counts: dict[str, int]) -> list[bytes | Deflated]:
+        out: list[bytes | Deflated] = [self.head, _rows_xml([_org_row(org_code)]), self.about]
+        for name, count in counts.items():
+            out += [_rows_xml([_count_row(self.publication, name, self.sheets[name], count)]), self.columns[name]]
+        return out
+
+
+def _rows_xml(rows: list[tuple]) -> bytes:
+    return "".join(_readme_row(row) for row in rows).encode()
 
 
 @lru_cache(maxsize=8192)

@@ -50,14 +50,33 @@ class Part:
     size: int
 
 
-def deflate(name: str, *chunks: bytes | memoryview) -> Part:
-    """Compress the concatenation of `chunks` (zlib releases the GIL here, so threads compress in parallel)."""
+@dataclass(frozen=True)
+class Deflated:
+    """Bytes many parts repeat (a sheet's head, README definitions), deflated once on their own: a deflate stream
+    may be spliced from such pieces, each starting from a reset compressor and ending on a byte boundary."""
+    raw: bytes
+    data: bytes
+
+    @classmethod
+    def of(cls, raw: bytes) -> Deflated:
+        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        return cls(raw, compressor.compress(raw) + compressor.flush(zlib.Z_FULL_FLUSH))
+
+
+def deflate(name: str, *chunks: bytes | memoryview | Deflated) -> Part:
+    """Compress the concatenation of `chunks` (zlib releases the GIL here, so threads compress in parallel).
+    A Deflated chunk is copied as it is, after a full flush (so nothing after it refers to bytes before it)."""
     compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     crc, size, out = 0, 0, []
     for chunk in chunks:
-        crc = zlib.crc32(chunk, crc)
-        size += len(chunk)
-        out.append(compressor.compress(chunk))
+        raw = chunk.raw if isinstance(chunk, Deflated) else chunk
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+        if isinstance(chunk, Deflated):
+            out.append(compressor.flush(zlib.Z_FULL_FLUSH))
+            out.append(chunk.data)
+        else:
+            out.append(compressor.compress(chunk))
     out.append(compressor.flush())
     return Part(name, b"".join(out), crc, size)
 
@@ -139,7 +158,7 @@ class Layout:
         if shared_strings is not None:
             self.head.append(deflate("xl/sharedStrings.xml", shared_strings))
 
-    def sheet(self, index: int, head: bytes, rows: Iterable[bytes | memoryview] = ()) -> Part:
+    def sheet(self, index: int, head: bytes | Deflated, rows: Iterable[bytes | memoryview | Deflated] = ()) -> Part:
         """Sheet `index` (0-based) of this layout: its head (sheet_head), its rows' XML and the closing tags."""
         return deflate(f"xl/worksheets/sheet{index + 1}.xml", head, *rows, _SHEET_TAIL)
 

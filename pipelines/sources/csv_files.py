@@ -41,13 +41,13 @@ def iter_rows(file: LandedFile) -> Iterator[tuple[int, list[str]]]:
                 raise SourceError(file.relpath, _csv_problem(error), row=start,
                                   hint="Save the file again as CSV UTF-8 from the publisher's copy.") from None
             row, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in fields):
+            if not "".join(fields).strip():  # blank: no field holds anything but white space
                 continue
-            for number, cell in enumerate(fields, start=1):
-                if len(cell) > MAX_FIELD_CHARS:
-                    raise SourceError(file.relpath, f"field {number} holds {len(cell):,} characters, over the "
-                                                    f"{MAX_FIELD_CHARS:,} a field of any wellled source may hold.",
-                                      row=row, hint="Check the file is the published one, not a damaged copy.")
+            if max(map(len, fields)) > MAX_FIELD_CHARS:
+                number, cell = next((n, c) for n, c in enumerate(fields, start=1) if len(c) > MAX_FIELD_CHARS)
+                raise SourceError(file.relpath, f"field {number} holds {len(cell):,} characters, over the "
+                                                f"{MAX_FIELD_CHARS:,} a field of any wellled source may hold.",
+                                  row=row, hint="Check the file is the published one, not a damaged copy.")
             records += 1
             if records > MAX_ROWS:
                 raise SourceError(file.relpath, f"has more than {MAX_ROWS:,} rows, more than any source wellled "

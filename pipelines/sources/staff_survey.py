@@ -12,10 +12,14 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
+import numpy as np
+import pyarrow as pa
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..safe_text import shown
+from . import columns
 from .landing import LandedFile, SourceError, check_xlsx_container
 
 TITLE = re.compile(r"^NHS Staff Survey (\d{4}) - (WEIGHTED|UNWEIGHTED) Results", re.IGNORECASE)
@@ -37,11 +41,12 @@ _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?", re.ASCII
 
 @dataclass
 class Parsed:
-    """What one workbook contributed: rows per raw table (without lineage) and how it was recognised."""
+    """What one workbook contributed: rows per raw table (without lineage) and how it was recognised. The long
+    tables (one row per cell) come as Arrow tables built column by column; the others as row tuples."""
 
     kind: str
     year: int | None
-    tables: dict[str, list[tuple]] = field(default_factory=dict)
+    tables: dict[str, list[tuple] | pa.Table] = field(default_factory=dict)
 
 
 def parse_workbook(file: LandedFile) -> Parsed:
@@ -108,27 +113,39 @@ def check_year(file: LandedFile, year: int | None, where: str) -> int:
 
 def _parse_organisational(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
     year = check_year(file, _title_year(file, sheets), "A1 of its sheets")
-    parsed = Parsed("organisational_results", year, {"staff_survey_organisations": [], "staff_survey_scores": [],
-                                                     "staff_survey_question_options": []})
     data_sheets = [name for name in sheets if name.strip().lower() != "notes"]
     if not data_sheets:
         raise SourceError(file.relpath, "has no result sheets besides Notes.")
     organisations: dict[str, tuple] = {}
     scores: set[str] = set()
+    score_tables, option_tables = [], []
     for name in data_sheets:
         rows = sheets[name]
         _check_header(file, name, rows)
         blocks = list(_blocks(file, name, rows))
         scores.update(block.code for block in blocks if block.is_score)
-        for index, row in _data_rows(file, name, rows):
+        data = _Cells(file, name, _data_rows(file, name, rows), blocks)
+        for index, row in data.rows:
             org = str(row[0]).strip()
             organisations.setdefault(org, (year, org, *(_text(_cell(row, i)) for i in range(1, 6)), index + 1))
-            for block in blocks:
-                target = "staff_survey_scores" if block.is_score else "staff_survey_question_options"
-                parsed.tables[target].extend(block.rows(file, name, year, org, row, index + 1))
+        orgs = [str(row[0]).strip() for _, row in data.rows]
+        cells = data.long([b for b in blocks if b.is_score])
+        score_tables.append(_table({
+            "survey_year": cells.constant(year), "org_code": cells.per_row(orgs), "measure_code": cells.code,
+            "measure_name": cells.text, "score": cells.value, "base_n": cells.base_n(when_value_suppressed=False),
+            "is_suppressed": cells.suppressed, "_sheet": cells.constant(name), "_row_number": cells.row_number}))
+        cells = data.long([b for b in blocks if not b.is_score])
+        option_tables.append(_table({
+            "survey_year": cells.constant(year), "org_code": cells.per_row(orgs), "question_code": cells.code,
+            "question_text": cells.text, "option_order": cells.order, "option_label": cells.label,
+            "pct": cells.value, "base_n": cells.base_n(when_value_suppressed=True),
+            "is_suppressed": cells.suppressed, "_sheet": cells.constant(name), "_row_number": cells.row_number}))
+        data.raise_deferred()
     _require_scores(file, sheets, scores)
-    parsed.tables["staff_survey_organisations"] = list(organisations.values())
-    return parsed
+    return Parsed("organisational_results", year, {
+        "staff_survey_organisations": list(organisations.values()),
+        "staff_survey_scores": pa.concat_tables(score_tables),
+        "staff_survey_question_options": pa.concat_tables(option_tables)})
 
 
 def _require_scores(file: LandedFile, sheets: dict[str, list[list]], scores: set[str]) -> None:
@@ -178,19 +195,112 @@ class _Block:
     value_columns: list[tuple[int, str]]  # (column index, option label or "score")
     base_column: int
 
-    def rows(self, file: LandedFile, sheet: str, year: int, org: str, row: list, row_number: int) -> Iterator[tuple]:
-        base, base_suppressed = _number(file, sheet, row_number, self.base_column, _cell(row, self.base_column))
-        base_n = None if base is None else int(round(base))
-        for order, (column, label) in enumerate(self.value_columns, start=1):
-            value, suppressed = _number(file, sheet, row_number, column, _cell(row, column))
-            suppressed = suppressed or base_suppressed
-            value = None if suppressed else value
-            if self.is_score:
-                yield (year, org, self.code, self.text, value, None if suppressed else base_n, suppressed, sheet,
-                       row_number)
-            else:
-                yield (year, org, self.code, self.text, order, label, value, None if base_suppressed else base_n,
-                       suppressed, sheet, row_number)
+
+class _Cells:
+    """The numeric cells a sheet's blocks read, from its data rows, parsed once for the whole sheet.
+
+    Cells are read in the order a person reads the sheet (row by row; in a row, each block's base then its
+    values), so the first bad cell found is the one reported. Most cells are plain numbers and taken as they
+    are; the others (text, '-', blanks) go through _number one by one, with its rules and messages.
+    A bad row found while listing the rows (a duplicate) is reported after the cells of the rows above it.
+    """
+
+    def __init__(self, file: LandedFile, sheet: str, rows: Iterator[tuple[int, list]], blocks: list[_Block]):
+        self.rows: list[tuple[int, list]] = []
+        self.deferred: SourceError | None = None
+        try:
+            for index, row in rows:
+                self.rows.append((index, row))
+        except SourceError as error:
+            self.deferred = error
+        self.columns = [c for block in blocks for c in (block.base_column, *(i for i, _ in block.value_columns))]
+        self.position = {c: p for p, c in enumerate(self.columns)}
+        self.row_numbers = np.array([index + 1 for index, _ in self.rows], dtype=np.int64)
+        width = len(self.columns)
+        flat = _cells_in_order(self.rows, self.columns)
+        values = np.fromiter((v if type(v) is float else math.nan for v in flat), np.float64, len(flat))
+        suppressed = np.zeros(len(flat), dtype=bool)
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():  # not a finite float: the general rules
+            number, suppressed[i] = _number(file, sheet, int(self.row_numbers[i // width]),
+                                            self.columns[i % width], flat[i])
+            values[i] = math.nan if number is None else number
+        self.values = values.reshape(len(self.rows), width)
+        self.suppressed = suppressed.reshape(len(self.rows), width)
+        self.file, self.sheet = file, sheet
+
+    def raise_deferred(self) -> None:
+        if self.deferred is not None:
+            raise self.deferred
+
+    def long(self, blocks: list[_Block]) -> _Long:
+        """One row per (data row, block, value column), in reading order."""
+        slots = [(block, order, column, label) for block in blocks
+                 for order, (column, label) in enumerate(block.value_columns, start=1)]
+        return _Long(self, slots)
+
+
+def _cells_in_order(rows: list[tuple[int, list]], columns: list[int]) -> list:
+    if not columns or not rows:
+        return []
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    width = max(columns) + 1
+    return [v for _, row in rows for v in pick(row if len(row) >= width else [*row, *[""] * (width - len(row))])]
+
+
+class _Long:
+    """Columns of the long table of some blocks: each data row repeated once per value column (slot)."""
+
+    def __init__(self, cells: _Cells, slots: list[tuple[_Block, int, int, str]]):
+        self.cells, self.slots = cells, slots
+        rows, width = len(cells.rows), len(slots)
+        self.size = rows * width
+        self.slot = np.tile(np.arange(width), rows)  # each long row's slot
+        value_at = [cells.position[column] for _, _, column, _ in slots]
+        base_at = [cells.position[block.base_column] for block, _, _, _ in slots]
+        self._base_suppressed = cells.suppressed[:, base_at].ravel()
+        self._suppressed = cells.suppressed[:, value_at].ravel() | self._base_suppressed
+        self._base = cells.values[:, base_at].ravel()
+        self.orders = np.array([order for _, order, _, _ in slots], dtype=np.int64)[self.slot]
+        self.row_number = pa.array(np.repeat(cells.row_numbers, width))
+        self.code = self.per_slot([block.code for block, _, _, _ in slots])
+        self.text = self.per_slot([block.text for block, _, _, _ in slots])
+        self.label = self.per_slot([label for _, _, _, label in slots])
+        self.order = pa.array(self.orders)
+        self.value = pa.array(np.where(self._suppressed, math.nan, cells.values[:, value_at].ravel()), from_pandas=True)
+        self.suppressed = pa.array(self._suppressed)
+
+    def per_slot(self, values: list[str | None]) -> pa.Array:
+        """One value per slot (block and value column), repeated for every data row."""
+        return columns.tiled(values, len(self.cells.rows))
+
+    def per_row(self, values: list[str | None]) -> pa.Array:
+        """One value per data row, repeated for every slot."""
+        return columns.repeated(values, len(self.slots))
+
+    def constant(self, value) -> pa.Array:
+        return columns.constant(value, self.size)
+
+    def base_n(self, *, when_value_suppressed: bool) -> pa.Array:
+        """The base as a whole number: null when blank or suppressed ('-' in the base; with
+        `when_value_suppressed` False, also when the value is)."""
+        hidden = self._base_suppressed if when_value_suppressed else self._suppressed
+        base = np.where(hidden, math.nan, self._base)
+        shown = ~np.isnan(base)
+        too_large = shown & (np.abs(base) >= 2.0 ** 63)
+        if too_large.any():
+            at = int(np.flatnonzero(too_large)[0])
+            block = self.slots[at % len(self.slots)][0]
+            raise SourceError(self.cells.file.relpath, f"column {_column_letter(block.base_column)} holds "
+                                                       f"{base[at]:.0f} responses, more than any survey has.",
+                              sheet=self.cells.sheet, row=int(self.cells.row_numbers[at // len(self.slots)]),
+                              hint="Correct the cell or download the file again.")
+        whole = np.zeros(len(base), dtype=np.int64)
+        whole[shown] = np.rint(base[shown])
+        return pa.array(whole, mask=~shown)
+
+
+def _table(columns: dict[str, pa.Array]) -> pa.Table:
+    return pa.table(columns)
 
 
 def _number(file: LandedFile, sheet: str, row_number: int, column: int, value) -> tuple[float | None, bool]:
@@ -257,7 +367,7 @@ def _parse_national(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
     subgroup and Weighting (docs/sources.md). The all-trusts row has a blank Breakdown, kept null here.
     """
     year = check_year(file, _title_year(file, sheets), "A1 of its sheets")
-    out: list[tuple] = []
+    out: list[pa.Table] = []
     scores: set[str] = set()
     data_sheets = [name for name in sheets if name.strip().lower() != "notes"]
     if not data_sheets:
@@ -267,31 +377,36 @@ def _parse_national(file: LandedFile, sheets: dict[str, list[list]]) -> Parsed:
         _check_header(file, name, rows, NATIONAL_ID_COLUMNS)
         blocks = list(_blocks(file, name, rows, len(NATIONAL_ID_COLUMNS)))
         scores.update(block.code for block in blocks if block.is_score)
-        seen: dict[tuple, int] = {}
-        for index in range(HEADER_ROW + 1, len(rows)):
-            row = rows[index]
-            base_label = _text(_cell(row, 0))
-            if base_label is None:
-                continue  # each sheet ends with a blank row
-            breakdown, subgroup, weighting = (_text(_cell(row, i)) for i in (1, 2, 3))
-            key = (breakdown, subgroup)
-            if key in seen:
-                raise SourceError(file.relpath, f"breakdown {breakdown or '(national)'} / {subgroup or '-'} appears "
-                                                f"twice (rows {seen[key]} and {index + 1}).", sheet=name, row=index + 1,
-                                  hint="Remove the duplicate row.")
-            seen[key] = index + 1
-            for block in blocks:
-                for r in block.rows(file, name, year, base_label, row, index + 1):
-                    if block.is_score:
-                        _, _, code, text, value, base_n, suppressed, sheet, row_number = r
-                        order, label = None, "score"
-                    else:
-                        _, _, code, text, order, label, value, base_n, suppressed, sheet, row_number = r
-                    out.append((year, base_label, breakdown, subgroup, weighting,
-                                "score" if block.is_score else "question", code, text, order, label, value, base_n,
-                                suppressed, sheet, row_number))
+        data = _Cells(file, name, _breakdown_rows(file, name, rows), blocks)
+        cells = data.long(blocks)
+        ids = {column: cells.per_row([_text(_cell(row, i)) for _, row in data.rows])
+               for i, column in enumerate(("base_label", "breakdown", "breakdown_subgroup", "weighting"))}
+        kinds = ["score" if block.is_score else "question" for block, _, _, _ in cells.slots]
+        is_score = np.array([block.is_score for block, _, _, _ in cells.slots], dtype=bool)[cells.slot]
+        out.append(_table({
+            "survey_year": cells.constant(year), **ids,
+            "result_kind": cells.per_slot(kinds), "code": cells.code, "label_text": cells.text,
+            "option_order": pa.array(cells.orders, mask=is_score), "option_label": cells.label,
+            "value": cells.value, "base_n": cells.base_n(when_value_suppressed=False),
+            "is_suppressed": cells.suppressed, "_sheet": cells.constant(name), "_row_number": cells.row_number}))
+        data.raise_deferred()
     _require_scores(file, sheets, scores)
-    return Parsed("national_results", year, {"staff_survey_national": out})
+    return Parsed("national_results", year, {"staff_survey_national": pa.concat_tables(out)})
+
+
+def _breakdown_rows(file: LandedFile, sheet: str, rows: list[list]) -> Iterator[tuple[int, list]]:
+    seen: dict[tuple, int] = {}
+    for index in range(HEADER_ROW + 1, len(rows)):
+        row = rows[index]
+        if _text(_cell(row, 0)) is None:
+            continue  # each sheet ends with a blank row
+        key = (_text(_cell(row, 1)), _text(_cell(row, 2)))
+        if key in seen:
+            raise SourceError(file.relpath, f"breakdown {key[0] or '(national)'} / {key[1] or '-'} appears "
+                                            f"twice (rows {seen[key]} and {index + 1}).", sheet=sheet, row=index + 1,
+                              hint="Remove the duplicate row.")
+        seen[key] = index + 1
+        yield index, row
 
 
 # --- benchmark workbook (WRES 5-8 ethnicity splits) --------------------------------------------------------

@@ -103,6 +103,33 @@ def test_text_in_a_value_cell(tmp_path):
     assert error.row == 6 and "'forty'" in error.problem and "column G" in error.problem
 
 
+def test_the_first_bad_cell_in_reading_order_is_reported(tmp_path):
+    # Row by row; in a row, the question's base (column I) before its options.
+    rows = [[*ORG[:6], 40, "sixty", "many"], ["RBB", *ORG[1:6], "forty", 60, 500]]
+    _workbook(tmp_path / "staff_survey" / "2024" / "org.xlsx", rows=rows)
+    error = _error(tmp_path, "staff_survey")
+    assert error.row == 6 and "column I" in error.problem and "'many'" in error.problem
+
+
+def test_a_bad_cell_above_a_duplicate_row_is_reported_before_the_duplicate(tmp_path):
+    rows = [[*ORG[:6], "forty", 60, 500], [*ORG[:6], 40, 60, 500]]
+    _workbook(tmp_path / "staff_survey" / "2024" / "org.xlsx", rows=rows)
+    error = _error(tmp_path, "staff_survey")
+    assert error.row == 6 and "'forty'" in error.problem
+
+
+def test_suppressed_blank_and_text_number_cells(tmp_path):
+    rows = [[*ORG[:6], "-", " 60.5 ", 500], ["RBB", *ORG[1:6], 40, 60, "-"], ["RCC", *ORG[1:6], 40, "", 500]]
+    _workbook(tmp_path / "staff_survey" / "2024" / "org.xlsx", rows=rows)
+    options = load_source("staff_survey", tmp_path).tables["staff_survey_question_options"]
+    got = [(r["org_code"], r["option_label"], None if r["pct"] != r["pct"] else r["pct"],
+            None if r["base_n"] != r["base_n"] else r["base_n"], r["is_suppressed"], r["_row_number"])
+           for r in options.to_dict("records")]
+    assert got == [("RAA", "Never", None, 500, True, 6), ("RAA", "Always", 60.5, 500, False, 6),
+                   ("RBB", "Never", None, None, True, 7), ("RBB", "Always", None, None, True, 7),
+                   ("RCC", "Never", 40, 500, False, 8), ("RCC", "Always", None, 500, False, 8)]
+
+
 def test_truncated_or_non_xlsx_file(tmp_path):
     path = _workbook(tmp_path / "staff_survey" / "2024" / "org.xlsx")
     path.write_bytes(path.read_bytes()[:500])
