@@ -26,6 +26,7 @@ _EXACT_FLOAT_INT = 2**53
 
 def frame_from_arrow(table: pa.Table) -> pd.DataFrame | None:
     """The frame `.df()` gives for `table`, or None when a column has a type not mapped here."""
+    table = table.combine_chunks()  # one chunk per column, as `.df()` gives: filtering many chunks is slow
     columns = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
         converted = _column(column)

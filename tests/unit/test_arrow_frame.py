@@ -22,6 +22,7 @@ def assert_same_frame(expected: pd.DataFrame, got: pd.DataFrame) -> None:
         assert repr(old.dtype) == repr(new.dtype), name
         if hasattr(old.array, "_pa_array"):  # Arrow-backed text: the same storage type
             assert old.array._pa_array.type == new.array._pa_array.type, name
+            assert old.array._pa_array.num_chunks == new.array._pa_array.num_chunks, name
         if old.dtype == object:  # None stays None, not NaN
             assert [type(v) for v in old] == [type(v) for v in new], name
         pd.testing.assert_series_equal(old, new, check_exact=True)
