@@ -65,15 +65,19 @@ def build_data_docs(outcomes: Iterable[SuiteOutcome], out_dir: str | Path, *, ru
 
 
 def finish_data_docs(out_dir: str | Path) -> Path:
-    """Render every GX page stored in the run folder and the GX site index, in one build; returns index.html.
+    """Render every GX page of the run folder not rendered yet and the GX site index, in one build; returns
+    index.html.
 
-    A GX build costs about the same for one page as for thirty (it prepares its templates each time) and its
-    index reads every stored result, so a run renders its pages once, when its gates are done.
+    A GX build prepares its templates and copies its static files each time and its index reads every stored
+    result, so a run renders the pages its gates left for later once, when its gates are done. Pages already
+    rendered (the raw gates render their own) are not rendered again: a stored result never changes.
     """
     out = Path(out_dir).resolve()
     with _gx.LOCK:
         _gx.initialise()
-        _docs_context(out).build_data_docs(site_names=[_SITE])
+        ctx = _docs_context(out)
+        missing = [key for key in ctx.validation_results_store.list_keys() if not _page(out, key).is_file()]
+        ctx.build_data_docs(site_names=[_SITE], resource_identifiers=missing or _any_key(ctx))
     return _write_overview(out)
 
 
@@ -88,6 +92,12 @@ _SITE = "wellled"
 
 def _docs_context(out: Path) -> Any:
     return _gx.docs_context(str(out / "gx" / "results"), str(out / "gx" / "site"))
+
+
+def _page(out: Path, key: Any) -> Path:
+    """Where GX renders the page of a stored validation result (its key, as folders)."""
+    *folders, name = key.to_tuple()
+    return out.joinpath("gx", "site", "validations", *folders, f"{name}.html")
 
 
 def _any_key(ctx: Any) -> list | None:

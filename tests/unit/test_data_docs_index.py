@@ -23,8 +23,11 @@ def test_pages_left_for_later_are_all_rendered_by_one_build(tmp_path):
     assert "dim_organisation" in overview.read_text(encoding="utf-8")  # the overview is current after every gate
     assert not quality.blocked(docs)
 
+    raw_page = _pages(docs)[0]
+    rendered = raw_page.stat().st_mtime_ns
     overview = quality.finish_data_docs(docs).read_text(encoding="utf-8")
     assert len(_pages(docs)) == 2
+    assert raw_page.stat().st_mtime_ns == rendered  # a page already rendered is not rendered again
     index = (docs / "gx" / "site" / "index.html").read_text(encoding="utf-8")
     assert "raw_ods_trusts" in index and "dim_organisation" in index
     assert overview.count("GX page</a>") == 2  # the overview links both pages
