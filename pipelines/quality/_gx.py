@@ -34,6 +34,8 @@ PRIVATE_APIS = {
                                    "keys a stored validation result by suite, for the run's Data Docs"),
     "ValidationResultIdentifier": ("great_expectations.data_context.types.resource_identifiers",
                                    "stores a validation result and renders its Data Docs page"),
+    "DefaultJinjaView": ("great_expectations.render.view.view",
+                         "gets a template cache shared by every Data Docs build of the process"),
 }
 
 
@@ -63,9 +65,40 @@ def initialise() -> SimpleNamespace:
                 **{name: private(name) for name in PRIVATE_APIS})
             _register_custom_expectations()
             _gx_kwargs.install()  # a hot spot of GX's, made cheap (same results)
+            _share_compiled_templates(modules.DefaultJinjaView)
             _STATE["context"] = _validation_context(modules)
             _STATE["gx"] = modules
         return _STATE["gx"]
+
+
+def _share_compiled_templates(view_class: Any) -> None:
+    """Let every Data Docs build reuse the templates compiled by the first.
+
+    Each GX build makes new views, each with a new Jinja environment that parses and compiles every template
+    again: most of the time a build takes. A bytecode cache shared by them all keeps the compiled code,
+    keyed by template file and checked against its source, so the pages come out the same.
+    """
+    import jinja2
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.compiled: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if bucket.key in self.compiled:
+                bucket.bytecode_from_string(self.compiled[bucket.key])
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+    cache = MemoryBytecodeCache()
+    make_view = view_class.__init__
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        make_view(self, *args, **kwargs)
+        self.env.bytecode_cache = cache
+
+    view_class.__init__ = __init__
 
 
 def context() -> Any:
