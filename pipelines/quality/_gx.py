@@ -18,8 +18,6 @@ import threading
 from types import SimpleNamespace
 from typing import Any
 
-from pipelines.quality import _gx_kwargs
-
 # GX contexts are not thread-safe; Dagster's in-process executor may run checks on threads.
 LOCK = threading.RLock()
 
@@ -64,7 +62,6 @@ def initialise() -> SimpleNamespace:
                 InMemoryStoreBackendDefaults=InMemoryStoreBackendDefaults,
                 **{name: private(name) for name in PRIVATE_APIS})
             _register_custom_expectations()
-            _gx_kwargs.install()  # a hot spot of GX's, made cheap (same results)
             _share_compiled_templates(modules.DefaultJinjaView)
             _STATE["context"] = _validation_context(modules)
             _STATE["gx"] = modules
