@@ -37,16 +37,18 @@ browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "Chromium is missing and could not be installed: the browser tests will fail (install 'chromium')."
 
-# Everything: lint, tests/unit, then tests/integration (whole refreshes of a tiny sample, one of them shared by
-# every test that only reads it; PostgreSQL, the browser, the BI clients, kill-and-recover runs).
+# Everything: lint, tests/unit and tests/integration (whole refreshes of a tiny sample, one of them shared by
+# every test that only reads it; PostgreSQL, the browser, the BI clients, kill-and-recover runs), a test file
+# per worker at a time (pytest-xdist), so each file's shared fixtures are built once; TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
 test: install browser
 	$(BIN)/ruff check pipelines tests bench
-	$(BIN)/python -m pytest -q --durations=15 tests/unit tests/integration
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15 tests/unit tests/integration
 
 # The loop while you work: lint and tests/unit (no refresh, no server, no browser), stopping at the first failure.
 test-fast: install
 	$(BIN)/ruff check pipelines tests bench
-	$(BIN)/python -m pytest -q -x tests/unit
+	$(BIN)/python -m pytest -q -x -n $(TEST_WORKERS) --dist loadfile tests/unit
 
 # Rewrite tests/unit/asset_graph.json after an intended change of assets, groups, checks, jobs or schedules.
 snapshot: install

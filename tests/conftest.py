@@ -21,10 +21,28 @@ ENVIRONMENT = {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "wareh
 os.environ["WELLLED_IGNORE_ENV_FILE"] = "1"
 
 
+# With pytest-xdist handing out one file at a time, the longest files go first so that none is left running alone
+# at the end; then the rest of tests/integration, then the many short files of tests/unit.
+LONGEST_FIRST = ("test_ui_e2e.py", "test_publication_safety.py", "test_postgres.py", "test_respondents.py",
+                 "test_staff_survey.py", "test_bi_clients.py")
+
+
+def _layer(item) -> str | None:
+    path = Path(str(item.path))
+    return path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else None
+
+
+def _schedule_rank(item) -> tuple[int, int]:
+    name = Path(str(item.path)).name
+    if name in LONGEST_FIRST:
+        return 0, LONGEST_FIRST.index(name)
+    return (1 if _layer(item) == "integration" else 2), 0
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_schedule_rank)  # stable: the order within a file is kept
     for item in items:
-        path = Path(str(item.path))
-        layer = path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else None
+        layer = _layer(item)
         if layer == "integration":
             item.add_marker(pytest.mark.integration)
         elif layer == "unit" and item.get_closest_marker("integration"):
