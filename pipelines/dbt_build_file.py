@@ -12,7 +12,7 @@ import os
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 VARIABLE = "WELLLED_BUILD_DB"
-DEFAULT = "../warehouse/build/wellled.duckdb"  # relative to the dbt project, where dbt runs
+DEFAULT = "../warehouse/build/wellled.duckdb"  # relative to the folder dbt runs in: the dbt project, as usual
 
 
 class Plugin(BasePlugin):
