@@ -11,14 +11,13 @@ import os
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-VARIABLE = "WELLLED_BUILD_DB"
-DEFAULT = "../warehouse/build/wellled.duckdb"  # relative to the folder dbt runs in: the dbt project, as usual
+from pipelines import settings
 
 
 class Plugin(BasePlugin):
     def update_connection_config(self, creds, config):
-        path = os.environ.get(VARIABLE) or DEFAULT
+        path = settings.dbt_build_file()
         if os.path.basename(path) != creds.path:
             raise RuntimeError(f"profiles.yml: the duckdb output's path is {creds.path!r}, not the name of "
-                               f"{VARIABLE} ({path!r}): set path to that name, as profiles.yml does.")
+                               f"WELLLED_BUILD_DB ({path!r}): set path to that name, as profiles.yml does.")
         creds.path = path

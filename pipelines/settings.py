@@ -60,6 +60,12 @@ DBT_ENVIRONMENT = ("WELLLED_DBT_TARGET", "WELLLED_BUILD_DB", "WELLLED_PG_")
 ENV_FILE = ".env"
 
 
+def dbt_build_file() -> str:
+    """The file dbt's DuckDB plugin (pipelines/dbt_build_file.py) opens: WELLLED_BUILD_DB as wellled sets it, else
+    the default build file relative to the folder dbt runs in (the dbt project, as its README shows)."""
+    return os.environ.get("WELLLED_BUILD_DB") or "../warehouse/build/wellled.duckdb"
+
+
 def load_env_file(folder: Path | None = None) -> list[str]:
     """Apply `<folder or the current folder>/.env` to the environment as Dagster does (its values win); returns
     the names it set."""
