@@ -40,15 +40,17 @@ browser:
 # Everything: lint, tests/unit and tests/integration (whole refreshes of a tiny sample, one of them shared by
 # every test that only reads it; PostgreSQL, the browser, the BI clients, kill-and-recover runs), a test file
 # per worker at a time (pytest-xdist), so each file's shared fixtures are built once; TEST_WORKERS=0 runs serially.
+# Files go out in tests/conftest.py's order (longest first), not xdist's default of most tests first.
 TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: install browser
 	$(BIN)/ruff check pipelines tests bench
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15 tests/unit tests/integration
+	$(BIN)/python -m pytest -q $(XDIST) --durations=15 tests/unit tests/integration
 
 # The loop while you work: lint and tests/unit (no refresh, no server, no browser), stopping at the first failure.
 test-fast: install
 	$(BIN)/ruff check pipelines tests bench
-	$(BIN)/python -m pytest -q -x -n $(TEST_WORKERS) --dist loadfile tests/unit
+	$(BIN)/python -m pytest -q -x $(XDIST) tests/unit
 
 # Rewrite tests/unit/asset_graph.json after an intended change of assets, groups, checks, jobs or schedules.
 snapshot: install

@@ -90,12 +90,16 @@ def sample_copy(sample_refresh, tmp_path, monkeypatch) -> Path:
     copy that followed it would turn it into a real folder, which a publication refuses to replace."""
     root, status = sample_refresh
     assert status == 0, "the sample refresh did not publish"
-    for folder in ENVIRONMENT.values():
-        if (root / folder).exists():
-            shutil.copytree(root / folder, tmp_path / folder, symlinks=True)
-    for key, folder in ENVIRONMENT.items():
-        monkeypatch.setenv(key, str(tmp_path / folder))
+    copy_refresh(root, tmp_path, monkeypatch)
     return tmp_path
+
+
+def copy_refresh(root: Path, to: Path, patch: pytest.MonkeyPatch) -> None:
+    """Copy a refresh's landing, warehouse and Dagster home into `to` and point the environment there."""
+    for key, folder in ENVIRONMENT.items():
+        if (root / folder).exists():
+            shutil.copytree(root / folder, to / folder, symlinks=True)
+        patch.setenv(key, str(to / folder))
 
 
 @pytest.fixture

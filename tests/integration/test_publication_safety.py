@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,23 +16,11 @@ import duckdb
 import pytest
 
 from pipelines import cli, settings
+from tests.conftest import copy_refresh
 
 pytestmark = pytest.mark.integration
 WELLLED = [sys.executable, "-m", "pipelines.cli"]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def copied(sample_refresh, tmp_path, monkeypatch) -> Path:
-    """The sample refresh's landing, warehouse and Dagster home, copied so a test may break them."""
-    root, status = sample_refresh
-    assert status == 0
-    for folder in ("landing", "warehouse", "dagster_home"):
-        shutil.copytree(root / folder, tmp_path / folder, symlinks=True)
-    for key, folder in {"WELLLED_LANDING_DIR": "landing", "WELLLED_WAREHOUSE_DIR": "warehouse",
-                        "DAGSTER_HOME": "dagster_home"}.items():
-        monkeypatch.setenv(key, str(tmp_path / folder))
-    return tmp_path
 
 
 def _sha(path: Path) -> str:
@@ -67,7 +54,7 @@ def _refresh_until(marker: str, env: dict, delay: float, timeout: float = 600) -
     ("dbt", "> dbt_models", 6),                      # while the dbt subprocess builds models
     ("publish", "WELLLED_PAUSED_AT publish", 0.5),  # new version file written, not yet current
 ])
-def test_sigkill_leaves_the_publication_unchanged_and_the_next_run_recovers(copied, point, marker, delay):
+def test_sigkill_leaves_the_publication_unchanged_and_the_next_run_recovers(sample_copy, point, marker, delay):
     before = _current()
     env = {**os.environ, "WELLLED_PAUSE_AT": point}
     _refresh_until(marker, env, delay)
@@ -106,22 +93,6 @@ READER = textwrap.dedent("""
 """)
 
 
-def test_readers_see_one_consistent_version_while_a_refresh_publishes(copied):
-    stop = copied / "stop-reading"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.published_db_path()), str(stop)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        time.sleep(1)
-        assert cli.main(["refresh"]) == 0
-        time.sleep(1)
-    finally:
-        stop.touch()
-    out, err = reader.communicate(timeout=60)
-    reads, errors, versions = map(int, out.split())
-    assert errors == 0, err
-    assert reads > 10 and versions == 2, (reads, versions)  # the old version, then the new one
-
-
 def _table_hashes(path: Path) -> dict[str, str]:
     """A hash of each published table's rows in key order (every column), run fields aside."""
     hashes = {}
@@ -136,15 +107,46 @@ def _table_hashes(path: Path) -> dict[str, str]:
     return hashes
 
 
-def test_the_same_landing_refreshed_twice_publishes_identical_tables(copied):
-    first = _table_hashes(settings.published_db_path())
-    assert cli.main(["refresh"]) == 0
-    assert _table_hashes(settings.published_db_path()) == first
+@pytest.fixture(scope="module")
+def republished(sample_refresh, tmp_path_factory):
+    """One more refresh of a copy of the sample, with a reader polling the publication all the while: what the
+    reader saw, the current version and the tables' hashes before and after. The tests below share it, in order
+    (the last one rolls back)."""
+    root, status = sample_refresh
+    assert status == 0
+    copy = tmp_path_factory.mktemp("republished")
+    patch = pytest.MonkeyPatch()
+    copy_refresh(root, copy, patch)
+    before, hashes_before = _current(), _table_hashes(settings.published_db_path())
+    stop = copy / "stop-reading"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.published_db_path()), str(stop)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)
+        status = cli.main(["refresh"])
+        time.sleep(1)
+    finally:
+        stop.touch()
+    out, err = reader.communicate(timeout=60)
+    yield {"status": status, "read": tuple(map(int, out.split())), "read_errors": err, "before": before,
+           "hashes_before": hashes_before, "hashes_after": _table_hashes(settings.published_db_path())}
+    patch.undo()
 
 
-def test_rollback_makes_the_previous_version_current(copied):
-    first = _current()
-    assert cli.main(["refresh"]) == 0
-    assert _current() != first
+def test_readers_see_one_consistent_version_while_a_refresh_publishes(republished):
+    assert republished["status"] == 0
+    reads, errors, versions = republished["read"]
+    assert errors == 0, republished["read_errors"]
+    assert reads > 10 and versions == 2, (reads, versions)  # the old version, then the new one
+
+
+def test_the_same_landing_refreshed_twice_publishes_identical_tables(republished):
+    assert republished["status"] == 0
+    assert republished["hashes_after"] == republished["hashes_before"]
+
+
+def test_rollback_makes_the_previous_version_current(republished):
+    assert republished["status"] == 0
+    assert _current() != republished["before"]
     assert cli.main(["publish", "--rollback"]) == 0
-    assert _current() == first
+    assert _current() == republished["before"]

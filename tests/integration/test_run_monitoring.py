@@ -25,7 +25,7 @@ def test_a_ui_run_whose_worker_and_code_server_are_killed_is_failed_and_frees_th
 
     generate(tmp_path / "landing", trusts=5, years=(2024,), seed=7)
     (tmp_path / "dagster_home").mkdir()
-    (tmp_path / "dagster_home" / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
+    (tmp_path / "dagster_home" / "dagster.yaml").write_text(_sooner((ROOT / "dagster.yaml").read_text()))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     ui = Ui(tmp_path, webhook="")
     try:
@@ -51,6 +51,15 @@ def test_a_ui_run_whose_worker_and_code_server_are_killed_is_failed_and_frees_th
             # here the code server died too, and a retry needs the code location back (docs/operations.md).
     finally:
         ui.stop()
+
+
+def _sooner(config: str) -> str:
+    """The project's instance settings with the monitor's two waits cut to 5 s: the test is about what the monitor
+    does, not how long the project lets it wait (tests/unit checks the project's own values)."""
+    for setting in ("poll_interval_seconds: 30", "free_slots_after_run_end_seconds: 30"):
+        assert setting in config, f"dagster.yaml no longer says {setting!r}: update this test"
+        config = config.replace(setting, setting.replace("30", "5"))
+    return config
 
 
 def _wait(condition, seconds: float):

@@ -98,11 +98,16 @@ class Ui:
 
 
 def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    """Whether a process of the group still runs. Zombies do not count: killpg would still find them until
+    something reaps them, and a container's first process may never do so."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _parent, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except OSError:  # the process ended while we looked
+            continue
+        if int(group) == pgid and state != "Z":
+            return True
+    return False
 
 
 REPOSITORIES = """
