@@ -40,8 +40,9 @@ browser:
 # Everything: lint, tests/unit and tests/integration (whole refreshes of a tiny sample, one of them shared by
 # every test that only reads it; PostgreSQL, the browser, the BI clients, kill-and-recover runs), a test file
 # per worker at a time (pytest-xdist), so each file's shared fixtures are built once; TEST_WORKERS=0 runs serially.
-# Files go out in tests/conftest.py's order (longest first), not xdist's default of most tests first.
-TEST_WORKERS ?= 2
+# Files go out in tests/conftest.py's order (longest first), not xdist's default of most tests first. A
+# refresh spends part of its time waiting on dbt, PostgreSQL or the browser, so 3 workers keep 2 cores busy.
+TEST_WORKERS ?= 3
 XDIST := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: install browser
 	$(BIN)/ruff check pipelines tests bench

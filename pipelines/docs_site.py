@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from . import settings, warehouse
@@ -42,11 +43,13 @@ def write_docs(out: Path | None = None) -> Path:
 
 def _dbt_docs(target: Path) -> None:
     env = {**os.environ, **warehouse.current().dbt_env()}
-    result = subprocess.run(
-        [settings.DBT_EXECUTABLE, "docs", "generate", "--static", "--quiet",
-         "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
-         "--target-path", str(target)],
-        env=env, capture_output=True, text=True)
+    # dbt's own log goes to a scratch folder: the install folder stays read-only and the docs hold no logs.
+    with tempfile.TemporaryDirectory(prefix="wellled-dbt-docs-") as logs:
+        result = subprocess.run(
+            [settings.DBT_EXECUTABLE, "docs", "generate", "--static", "--quiet",
+             "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+             "--target-path", str(target), "--log-path", logs],
+            env=env, capture_output=True, text=True)
     if result.returncode != 0 or not (target / "static_index.html").exists():
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
     # Keep what a reader needs (the pages, manifest.json and catalog.json), not dbt's working files.

@@ -23,8 +23,10 @@ os.environ["WELLLED_IGNORE_ENV_FILE"] = "1"
 
 # With pytest-xdist handing out one file at a time, the longest files go first so that none is left running alone
 # at the end; then the rest of tests/integration, then the many short files of tests/unit.
-LONGEST_FIRST = ("test_ui_e2e.py", "test_run_monitoring.py", "test_publication_safety.py", "test_postgres.py",
-                 "test_respondents.py", "test_staff_survey.py", "test_bi_clients.py")
+LONGEST_FIRST = ("test_single_source_landings.py", "test_publication_safety.py", "test_postgres.py", "test_ui_e2e.py",
+                 "test_staff_survey.py", "test_respondents.py", "test_bi_clients.py", "test_hostile_refreshes.py",
+                 "test_disclosure.py", "test_refresh.py", "test_run_monitoring.py", "test_wres_refresh.py",
+                 "test_partitions.py")
 
 
 def _layer(item) -> str | None:

@@ -18,6 +18,26 @@ from pipelines.sources.landing import SourceError, discover
 from pipelines.warehouse import DuckDBWarehouse
 
 
+# What the product reads from its install folder (dbt's project and prepared manifest, instance settings,
+# suites); a refresh or `wellled docs` must leave them exactly as they were (a read-only install works).
+INSTALL_FOLDERS = ("dbt_project", "expectations")
+INSTALL_FILES = ("dagster.yaml", "dagster.postgres.yaml")
+
+
+def install_state() -> dict[str, tuple[int, int]]:
+    """Every install file's (mtime, size), to compare before and after a command."""
+    state = {}
+    for folder, _dirs, files in (step for top in INSTALL_FOLDERS for step in os.walk(settings.PROJECT_ROOT / top)):
+        for name in files:
+            path = Path(folder) / name
+            info = path.stat()
+            state[path.relative_to(settings.PROJECT_ROOT).as_posix()] = (info.st_mtime_ns, info.st_size)
+    for name in INSTALL_FILES:
+        info = (settings.PROJECT_ROOT / name).stat()
+        state[name] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
 def refused(landing: Path, source: str) -> SourceError:
     """The SourceError reading `source`'s landed files must raise."""
     with pytest.raises(SourceError) as caught:

@@ -9,43 +9,24 @@ install works).
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipelines import cli, settings
 from pipelines.sample_data import generate
+from tests.helpers import install_state
 
 pytestmark = pytest.mark.integration
 
 BESIDE_ODS = [s for s in settings.LANDED_SOURCES if s != "ods"]
 LANDINGS = [(), *(("ods", source) for source in BESIDE_ODS)]
-# The install folders a refresh reads (dbt's project and prepared manifest, instance settings, suites).
-INSTALL = ("dbt_project", "expectations")
-INSTALL_FILES = ("dagster.yaml", "dagster.postgres.yaml")
-
-
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     root = tmp_path_factory.mktemp("single_source")
     generate(root / "sample", trusts=5, years=(2024,), seed=11, respondents="csv")
     return root
-
-
-def _install_state() -> dict[str, tuple[int, int]]:
-    state = {}
-    for folder, _dirs, files in (step for top in INSTALL for step in os.walk(settings.PROJECT_ROOT / top)):
-        for name in files:
-            path = Path(folder) / name
-            info = path.stat()
-            state[path.relative_to(settings.PROJECT_ROOT).as_posix()] = (info.st_mtime_ns, info.st_size)
-    for name in INSTALL_FILES:
-        info = (settings.PROJECT_ROOT / name).stat()
-        state[name] = (info.st_mtime_ns, info.st_size)
-    return state
 
 
 @pytest.mark.parametrize("landed", LANDINGS, ids=lambda landed: "+".join(landed) or "empty")
@@ -57,11 +38,11 @@ def test_a_single_source_landing_refreshes_and_publishes(shared, landed, tmp_pat
     monkeypatch.setenv("WELLLED_LANDING_DIR", str(landing))
     monkeypatch.setenv("WELLLED_WAREHOUSE_DIR", str(shared / "warehouse"))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)  # the instance lives under the warehouse folder
-    before = _install_state()
+    before = install_state()
 
     assert cli.main(["refresh"]) == 0
 
-    assert _install_state() == before, "a refresh wrote inside the install folder"
+    assert install_state() == before, "a refresh wrote inside the install folder"
     assert (shared / "warehouse" / "dagster" / "dagster.yaml").exists()
     with duckdb.connect(str(settings.published_db_path()), read_only=True) as con:
         sources = dict(con.execute("select item_name, status from publication_manifest "

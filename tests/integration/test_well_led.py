@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from pipelines import cli
+from tests.helpers import install_state
 
 BOARD_MEASURES = ["board_size", "voting_members", "executive_members", "non_executive_members", "vacant_posts",
                   "interim_posts", "women_pct", "women_pct_voting", "bme_pct_voting", "bme_pct_executive",
@@ -185,7 +186,9 @@ def test_merged_trust_history_continues_under_its_successor(published):
 
 def test_wellled_docs_writes_one_folder(sample_refresh, published, tmp_path, capsys):
     out = tmp_path / "docs"
+    before = install_state()
     assert cli.main(["docs", "--out", str(out)]) == 0
+    assert install_state() == before, "wellled docs wrote inside the install folder"
     assert str(out / "index.html") in capsys.readouterr().out
     for page in ("index.html", "dbt/static_index.html", "quality/index.html", "quality/gx/site/index.html"):
         assert (out / page).is_file(), page
