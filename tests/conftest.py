@@ -7,6 +7,7 @@ tests/unit needs no refresh, no server and no browser; tests/integration holds e
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -68,18 +69,28 @@ def sample_refresh(tmp_path_factory):
 
     Yields (root folder, CLI exit status); the environment points at its landing and warehouse folders
     while the session lasts (tests that need other folders set them with monkeypatch). A test that changes
-    anything takes `sample_copy` instead.
+    anything, or runs a command that opens the build file for writing (dbt), takes `sample_copy` instead:
+    with pytest-xdist the first worker to need it refreshes it and the other workers read the same folder.
     """
     from pipelines import cli
     from pipelines.sample_data import generate
 
-    root = tmp_path_factory.mktemp("sample_refresh")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the session's folder, above each worker's own
+    root = shared / "sample_refresh"
     patch = pytest.MonkeyPatch()
     for key, folder in ENVIRONMENT.items():
         patch.setenv(key, str(root / folder))
-    generate(root / "landing", trusts=6, years=(2023, 2024), seed=7)
-    status = cli.main(["refresh"])
-    yield root, status
+    with (shared / "sample_refresh.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait here for the one refreshing
+        done = root / "exit_status"
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            generate(root / "landing", trusts=6, years=(2023, 2024), seed=7)
+            done.write_text(str(cli.main(["refresh"])))
+    yield root, int(done.read_text())
     patch.undo()
 
 

@@ -17,7 +17,6 @@ from pipelines.sources.ingest import load_source
 from pipelines.sources.landing import SourceError, discover
 from pipelines.warehouse import DuckDBWarehouse
 
-
 # What the product reads from its install folder (dbt's project and prepared manifest, instance settings,
 # suites); a refresh or `wellled docs` must leave them exactly as they were (a read-only install works).
 INSTALL_FOLDERS = ("dbt_project", "expectations")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 
 import pytest
 
@@ -16,16 +15,8 @@ from pipelines import cli, settings
 pytestmark = pytest.mark.integration
 
 
-def test_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(sample_refresh, tmp_path, monkeypatch,
-                                                                         capfd):
-    root, status = sample_refresh
-    assert status == 0
-    warehouse, landing = tmp_path / "warehouse", tmp_path / "landing"
-    shutil.copytree(root / "warehouse", warehouse, symlinks=True)
-    shutil.copytree(root / "landing", landing)
-    for key, value in {"WELLLED_LANDING_DIR": landing, "WELLLED_WAREHOUSE_DIR": warehouse,
-                       "DAGSTER_HOME": root / "dagster_home"}.items():
-        monkeypatch.setenv(key, str(value))
+def test_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(sample_copy, capfd):
+    warehouse, landing = sample_copy / "warehouse", sample_copy / "landing"
     before = hashlib.sha256(settings.published_db_path().read_bytes()).hexdigest()
     # A board register of a trust the ODS file does not hold: it parses and passes the raw board gate (a
     # well-formed code), and fails the dbt test board_register_org_code_is_an_ods_trust.
