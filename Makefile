@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# dbt's own environment (pyproject's `dbt` extra, with this package for its DuckDB plugin), inside .venv.
+DBT_BIN := $(VENV)/dbt/bin
 STAMP := $(VENV)/.installed-stamp
 MANIFEST := dbt_project/target/manifest.json
 # The oldest DuckDB the published files promise to open (storage version v1.4.0), in a folder of its own for
@@ -19,13 +21,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(OLDEST_DUCKDB_DIR) duckdb==$(OLDEST_DUCKDB)
+	$(PYTHON) -m venv $(VENV)/dbt
+	$(DBT_BIN)/python -m pip install --quiet --upgrade pip
+	$(DBT_BIN)/python -m pip install --quiet -c constraints.txt $$($(BIN)/python -c 'import tomllib; \
+		print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["dbt"]))')
+	$(DBT_BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # The dbt manifest is built once (not parsed again by every Dagster process), with the profile the pipeline
 # will use, so that its first `dbt build` parses only what changed.
 $(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v target/)
 	cd dbt_project && WELLLED_BUILD_DB=$$(../$(BIN)/python -c 'from pipelines import settings; print(settings.build_db_path())') \
-		../$(BIN)/dbt parse --quiet --profiles-dir .
+		../$(DBT_BIN)/dbt parse --quiet --profiles-dir .
 	@touch $(MANIFEST)
 
 demo: install

@@ -15,8 +15,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
-# dbt from the same environment as the pipeline (never another one on PATH).
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# dbt from its own environment inside the pipeline's (`make install`; never another one on PATH): the pipeline's
+# processes never import dbt-core, the largest part of a definitions load otherwise.
+DBT_EXECUTABLE = str(Path(sys.prefix) / "dbt" / "bin" / "dbt")
 
 # The published-level sources, parsed in Python (pipelines/sources/ingest.py), in the order listed everywhere.
 SOURCES = ("ods", "staff_survey", "wres", "board", "sickness_absence", "cqc_ratings", "fft")

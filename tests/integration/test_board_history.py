@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -19,7 +18,7 @@ from pipelines.sources.ingest import load_source
 
 pytestmark = pytest.mark.integration
 
-DBT = str(Path(sys.executable).parent / "dbt")
+DBT = settings.DBT_EXECUTABLE
 ORG = "RXK"
 QUARTERS = ["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30",
             "2024-12-31", "2025-03-31"]

@@ -8,12 +8,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 from pipelines import settings
 
-DBT = str(Path(sys.executable).parent / "dbt")
+DBT = settings.DBT_EXECUTABLE
 
 
 def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):

@@ -1,6 +1,6 @@
 """The dbt project as Dagster assets: staging, intermediate and mart models, seeds, and dbt tests as checks."""
 
-import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -218,12 +218,12 @@ class WellledDbtCliResource(DbtCliResource):
     """dagster-dbt's resource without two start-up costs this project never uses, paid before every `dbt build`
     (seconds of every refresh): it runs `dbt --version` in a subprocess to learn the version, and
     builds an in-process dbt adapter for fetch_row_counts / fetch_column_metadata (row counts come from the
-    log_row_count post-hook instead). dbt-core is installed in this environment, pinned by constraints.txt,
-    so its package metadata gives the version."""
+    log_row_count post-hook instead). The prepared manifest, written by the same dbt, records its version
+    (dbt-core lives in its own environment, pinned by constraints.txt, and is never imported here)."""
 
     @cached_property
     def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
+        return version.parse(json.loads(ensure_manifest().read_bytes())["metadata"]["dbt_version"])
 
     def _initialize_dbt_core_adapter(self, args):
         return None
