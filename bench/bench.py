@@ -42,7 +42,6 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-DBT = Path(sys.prefix) / "dbt" / "bin" / "dbt"  # dbt's own environment, as pipelines.settings finds it
 # The targets (medians of --repeat runs from scratch, on an idle 2-core machine).
 DEMO_LIMIT_S = 25.0
 YEAR_FLOOR_MULTIPLE = 5.0
@@ -174,9 +173,11 @@ def run_steps(dagster_home: str) -> list[tuple[str, float, float, str]]:
 
 def prepare_manifest(env: dict[str, str]) -> float:
     """`dbt parse` with the run's profile settings, so the run parses partially (a prepared manifest)."""
+    from pipelines import settings
+
     started = time.perf_counter()
     build_db = Path(env["WELLLED_WAREHOUSE_DIR"]) / "build" / "wellled.duckdb"
-    subprocess.run([str(DBT), "parse", "--quiet", "--profiles-dir", "."], check=True,
+    subprocess.run([settings.DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", "."], check=True,
                    cwd=ROOT / "dbt_project", env={**env, "WELLLED_BUILD_DB": str(build_db),
                                                   "WELLLED_DBT_TARGET": "duckdb"})
     return time.perf_counter() - started
