@@ -34,3 +34,28 @@ def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
     assert declared, "the manifest declares no unit tests"
     assert set(ran) == declared, f"not run: {sorted(declared - set(ran))}"
     assert set(ran.values()) == {"pass"}, {uid: s for uid, s in ran.items() if s != "pass"}
+
+
+def test_not_null_columns_fails_naming_each_column_that_holds_nulls(sample_refresh, tmp_path):
+    """The one-test-per-model not-null rule still fails on a single null, and says which column holds it."""
+    import duckdb
+
+    root, status = sample_refresh
+    assert status == 0, "the sample refresh did not publish"
+    build_copy = tmp_path / "build.duckdb"
+    shutil.copyfile(root / "warehouse" / "build" / "wellled.duckdb", build_copy)
+    with duckdb.connect(str(build_copy)) as con:
+        con.execute("update marts.dim_organisation set nation = null where org_code = "
+                    "(select min(org_code) from marts.dim_organisation)")
+    result = subprocess.run(
+        [DBT, "test", "--select", "dim_organisation,test_name:not_null_columns", "--store-failures",
+         "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        env={**os.environ, "WELLLED_BUILD_DB": str(build_copy), "WELLLED_DBT_TARGET": "duckdb"},
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stdout[-4000:]
+    assert "Got 1 result" in result.stdout, result.stdout[-4000:]
+    with duckdb.connect(str(build_copy), read_only=True) as con:
+        [failures] = [f"{schema}.{table}" for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables() where table_name like 'not_null_columns%'").fetchall()]
+        assert con.execute(f"select null_column, null_rows from {failures}").fetchall() == [("nation", 1)]

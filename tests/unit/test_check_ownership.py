@@ -40,8 +40,12 @@ def generic_tests() -> tuple[tuple[str, str, frozenset[str], dict, str], ...]:
             continue
         model = (node.get("attached_node") or "").split(".")[-1]
         kwargs = meta.get("kwargs") or {}
+        severity = str(config.get("severity") or "error")
+        if meta["name"] == "not_null_columns":  # one test per model, stating not_null on each column it lists
+            found.extend((model, "not_null", frozenset([name]), kwargs, severity) for name in kwargs["column_names"])
+            continue
         columns = kwargs.get("combination_of_columns") or [kwargs.get("column_name") or node.get("column_name")]
-        found.append((model, meta["name"], frozenset(columns), kwargs, str(config.get("severity") or "error")))
+        found.append((model, meta["name"], frozenset(columns), kwargs, severity))
     return tuple(found)
 
 

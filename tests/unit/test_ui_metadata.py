@@ -38,6 +38,11 @@ def test_dbt_test_descriptions_name_the_column_model_and_rule():
                           "test_metadata": {"name": "not_null", "kwargs": {"column_name": "org_code"}}}) == (
         "dbt test `not_null_dim_organisation_org_code`: `org_code` of dim_organisation is never null. "
         "Blocking: a failure stops downstream models and the publication.")
+    several = describe_test({"name": "not_null_columns_dim_organisation", "config": {},
+                             "attached_node": "model.wellled.dim_organisation",
+                             "test_metadata": {"name": "not_null_columns",
+                                               "kwargs": {"column_names": ["org_code", "org_name"]}}})
+    assert "`org_code`, `org_name` of dim_organisation are never null. Blocking" in several
     ranged = describe_test({"name": "r", "attached_node": "model.wellled.fct_board_composition",
                             "config": {"severity": "warn"},
                             "test_metadata": {"name": "accepted_range",

@@ -110,6 +110,8 @@ def describe_test(test: Mapping[str, Any]) -> str:
     kind = meta.get("name")
     if kind == "not_null":
         what = f"{column} of {model} is never null."
+    elif kind == "not_null_columns":
+        what = f"{', '.join(f'`{name}`' for name in kwargs.get('column_names', []))} of {model} are never null."
     elif kind == "unique":
         what = f"{column} of {model} is unique: one row per value."
     elif kind == "unique_combination_of_columns":
