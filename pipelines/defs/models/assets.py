@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: staging, intermediate and mart models, seeds, and dbt tests as checks."""
 
-import json
 import os
 import re
 import shutil
@@ -12,6 +11,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.dbt_manifest import validate_manifest
 from packaging import version
 
 from ... import settings, warehouse
@@ -227,7 +227,8 @@ class WellledDbtCliResource(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> version.Version:
-        return version.parse(json.loads(ensure_manifest().read_bytes())["metadata"]["dbt_version"])
+        # The manifest as the definitions parsed it (dagster-dbt keeps it by path), not parsed a second time.
+        return version.parse(validate_manifest(ensure_manifest())["metadata"]["dbt_version"])
 
     def _initialize_dbt_core_adapter(self, args):
         return None
