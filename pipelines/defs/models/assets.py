@@ -96,7 +96,7 @@ def published_copy(manifest: Mapping[str, Any], unique_id: str) -> Mapping[str, 
     name = unique_id.split(".")[-1]
     for child in manifest.get("child_map", {}).get(unique_id, []):
         node = manifest["nodes"].get(child, {})
-        if node.get("resource_type") != "model" or not node.get("columns"):  # tests, most children, first
+        if node.get("resource_type") != "model" or not node.get("columns"):  # most children are tests: no regex
             continue
         match = COPY_SQL.match(node.get("raw_code") or "")
         if match and match["model"] == name:

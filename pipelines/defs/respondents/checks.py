@@ -44,7 +44,7 @@ def _gate(suite: str, what: str) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         store = warehouse.get()
         if src.SOURCE not in store.landed_sources():
-            import pandas as pd  # loaded by the gate anyway; not with the definitions
+            import pandas as pd  # with the gate, when it runs, not with the definitions
 
             outcome = quality.validate(suite, pd.DataFrame(), skipped_reason="source respondents absent: nothing "
                                                                              "landed")
