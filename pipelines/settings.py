@@ -112,6 +112,10 @@ def published_db_path() -> Path:
     return published_dir() / "wellled.duckdb"
 
 
+# Beside wellled.duckdb: a link to the current version's Parquet folder (DuckDB engine).
+CURRENT_PARQUET = "parquet"
+
+
 def data_docs_dir() -> Path:
     return warehouse_dir() / "data_docs"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import dagster as dg
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from ..quality import REDACTED_COLUMNS
-from ..quality.gate import REDACTED
+import dagster as dg
+
+from ..quality import REDACTED, REDACTED_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Every step that opens the build DuckDB file joins this pool; its limit is 1 (dagster.yaml), because the
 # file admits one writer and no reader beside it.

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pipelines.quality import _gx
 from pipelines.quality.suites import (
+    REDACTED,
     REDACTED_COLUMNS,
     SuiteSpec,
     condition_columns,
@@ -26,7 +27,6 @@ from pipelines.quality.suites import (
 )
 from pipelines.safe_text import shown
 
-REDACTED = "[redacted]"
 SAMPLE_SIZE = 5
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
 # A passing suite needs only pass/fail per expectation, which GX computes in about half the time; a suite

@@ -25,6 +25,7 @@ SEVERITIES = ("critical", "warning")
 
 # Never shown in samples, check metadata or Data Docs: protected characteristics and the member pseudonym.
 REDACTED_COLUMNS = frozenset(PROTECTED_COLUMNS | {"member_id"})
+REDACTED = "[redacted]"  # what is shown instead of their values
 
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
 _COLUMN_LIST_KWARGS = ("column_list",)

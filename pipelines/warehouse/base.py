@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Protocol
-
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from ..sources.landing import LandedFile
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
 
 # Every publication carries this table, one row per item, each with the publication's `version`.
 MANIFEST_TABLE = "publication_manifest"

@@ -26,6 +26,7 @@ from ..disk_space import DiskFull, disk_full_message, is_disk_full
 from ..faults import pause_point
 from ..links import swap_link
 from ..permissions import owner_only_dir, owner_only_file
+from ..settings import CURRENT_PARQUET
 from ..sources import respondents as respondent_files
 from ..sources import schemas
 from ..sources.landing import LandedFile, SourceError
@@ -35,7 +36,6 @@ from .base import MANIFEST_TABLE, Release, RespondentsLoad, describe, ident, quo
 from .raw import RAW, ddl, engine_error, landing_files_frame, period_prefix, refuse_drift
 
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
-CURRENT_PARQUET = "parquet"  # link to the current version's Parquet folder, beside wellled.duckdb
 PARQUET_VERSION_KEY = "wellled_version"  # Parquet key-value metadata: the publication a file belongs to
 
 

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: staging, intermediate and mart models, seeds, and dbt tests as checks."""
 
-import json
 import os
 import re
 import shutil
@@ -12,6 +11,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.dbt_manifest import validate_manifest
 from packaging import version
 
 from ... import settings, warehouse
@@ -63,8 +63,10 @@ class WellledTranslator(DagsterDbtTranslator):
         """An intermediate table that a mart publishes unchanged shows the mart's documented columns: they are
         written once, where BI users read them."""
         spec = super().get_asset_spec(manifest, unique_id, project)
+        if "dagster/column_schema" in spec.metadata:
+            return spec
         copy = published_copy(manifest, unique_id)
-        if "dagster/column_schema" in spec.metadata or copy is None:
+        if copy is None:
             return spec
         columns = [dg.TableColumn(name, column.get("data_type") or "", description=column.get("description") or None)
                    for name, column in copy["columns"].items()]
@@ -94,8 +96,10 @@ def published_copy(manifest: Mapping[str, Any], unique_id: str) -> Mapping[str, 
     name = unique_id.split(".")[-1]
     for child in manifest.get("child_map", {}).get(unique_id, []):
         node = manifest["nodes"].get(child, {})
+        if node.get("resource_type") != "model" or not node.get("columns"):  # most children are tests: no regex
+            continue
         match = COPY_SQL.match(node.get("raw_code") or "")
-        if node.get("resource_type") == "model" and match and match["model"] == name and node.get("columns"):
+        if match and match["model"] == name:
             return node
     return None
 
@@ -225,7 +229,8 @@ class WellledDbtCliResource(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> version.Version:
-        return version.parse(json.loads(ensure_manifest().read_bytes())["metadata"]["dbt_version"])
+        # The manifest as the definitions parsed it (dagster-dbt keeps it by path), not parsed a second time.
+        return version.parse(validate_manifest(ensure_manifest())["metadata"]["dbt_version"])
 
     def _initialize_dbt_core_adapter(self, args):
         return None

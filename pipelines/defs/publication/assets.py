@@ -2,8 +2,7 @@
 
 import dagster as dg
 
-from ... import publish, quality, settings
-from ...warehouse.duckdb_engine import CURRENT_PARQUET
+from ... import quality, settings
 from ...warehouse.resource import WarehouseResource
 from ..common import BUILD_DB_POOL, OWNERS
 from ..models import assets as models
@@ -26,7 +25,7 @@ MART_KEYS = sorted((k for k in models.dbt_models.keys if k.path[0] == "marts"), 
         "published_file": dg.MetadataValue.path(str(settings.published_db_path())),
         "versions": f"{settings.published_dir() / 'versions'}/wellled_<version>.duckdb and "
                     "wellled_<version>_parquet/ (on PostgreSQL: schema `published`, kept ones `published_v<version>`)",
-        "current_parquet": f"{settings.published_dir() / CURRENT_PARQUET}/<table>.parquet: the current "
+        "current_parquet": f"{settings.published_dir() / settings.CURRENT_PARQUET}/<table>.parquet: the current "
                            "publication's Parquet files (a link swapped with the DuckDB file) for Power BI, Excel, "
                            "pandas, polars and Arrow",
         "versions_kept": settings.PUBLISHED_VERSIONS_KEPT,
@@ -38,6 +37,9 @@ MART_KEYS = sorted((k for k in models.dbt_models.keys if k.path[0] == "marts"), 
     },
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    # Publication (pandas) loads when it runs, not with the definitions.
+    from ... import publish
+
     docs = settings.data_docs_dir() / context.run.run_id
     if docs.is_dir():  # every gate of the run has stored its result: render their Data Docs once
         quality.finish_data_docs(docs)

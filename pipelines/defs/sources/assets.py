@@ -4,7 +4,6 @@ import dagster as dg
 
 from ... import settings, warehouse
 from ...sources import schemas
-from ...sources.ingest import load_source
 from ...sources.landing import SourceError
 from ...warehouse.resource import WarehouseResource
 from ..common import BUILD_DB_POOL, OWNERS, preview, raw_key
@@ -55,6 +54,9 @@ def ingest(context: dg.OpExecutionContext | dg.AssetExecutionContext, source: st
     `periods=None` (the national refresh) replaces the whole source; a list of periods (a partitioned run of
     `ingest_<source>_by_period`) replaces only those periods' rows, leaving every other period as it was.
     """
+    # The readers (pandas, pyarrow, the spreadsheet parsers) load when a source is ingested, not with the definitions.
+    from ...sources.ingest import load_source
+
     landing = settings.landing_dir()
     tables = schemas.SOURCE_TABLES[source]
     try:
