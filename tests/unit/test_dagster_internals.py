@@ -131,3 +131,14 @@ def test_dagster_dbt_hooks_the_dbt_resource_overrides_still_exist():
         assert hasattr(DbtCliResource, hook), (
             f"dagster-dbt no longer has DbtCliResource.{hook}, which WellledDbtCliResource overrides on purpose: "
             "find its new name (or a public option) and update pipelines/defs/models/assets.py")
+
+
+def test_dagster_dbt_still_caches_the_parsed_manifest_by_path():
+    """WellledDbtCliResource._cli_version reads dbt's version from the manifest dagster-dbt parsed for the
+    definitions (validate_manifest caches it by path), rather than parsing 3 MB of JSON again in every dbt step."""
+    validate = _private("dagster_dbt.dbt_manifest", "validate_manifest", "pipelines/defs/models/assets.py")
+    from pipelines.defs.models.assets import ensure_manifest
+
+    assert validate(ensure_manifest()) is validate(ensure_manifest()), (
+        "dagster_dbt.dbt_manifest.validate_manifest no longer caches by path: read the version some other way in "
+        "pipelines/defs/models/assets.py (WellledDbtCliResource._cli_version)")
