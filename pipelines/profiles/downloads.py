@@ -27,7 +27,7 @@ from ..warehouse.base import ident
 from .published import Publication
 from .tabular import csv_header, quoted_columns, rendering, shared_string_xml
 from .workbook import SiteReadmes, readme_xml
-from .xlsx import Deflated, Layout, sheet_head
+from .xlsx import Deflated, Layout, Part, sheet_head
 
 ORG = "org_code"
 REFERENCE = "reference"
@@ -85,35 +85,45 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
     folder = out / "downloads"
     folder.mkdir(parents=True, exist_ok=True)
     tables, codes = plan.org_tables, plan.codes
+    for org in codes:
+        (folder / org).mkdir(exist_ok=True)
     cursor = publication.cursor()
-    try:
-        _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
-        shared_strings = _shared_strings(publication, cursor, tables)
-        rows = {table: _rows_by_org(publication, cursor, table, set(codes)) for table in tables}
-    finally:
-        cursor.close()
-    layout = Layout(["README", *tables], shared_strings)
-    sheet_names = dict(zip(tables, layout.names[1:], strict=True))
-    heads = {t: (csv_header(publication.columns(t)), Deflated.of(sheet_head(publication.columns(t)))) for t in tables}
-    readmes = SiteReadmes(publication, sheet_names, "site")
-    empty = (0, [], [])
-
-    def one(org: str) -> None:
-        own = folder / org
-        own.mkdir(exist_ok=True)
-        counts = {t: plan.counts.get(org, {}).get(t, 0) for t in tables}
-        sheets = [layout.sheet(0, b"", readmes.pieces(org, counts))]
-        for i, table in enumerate(tables):
-            count, lines, xml = rows[table].get(org, empty)
-            if count:
-                with (own / f"{table}.csv").open("wb") as sink:
-                    sink.write(heads[table][0])
-                    sink.writelines(lines)
-            sheets.append(layout.sheet(i + 1, heads[table][1], xml))
-        layout.write(own / workbook_name(org), sheets)
-
     with ThreadPoolExecutor(WORKERS) as pool:
-        list(pool.map(one, codes))
+        try:
+            _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
+            layout = Layout(["README", *tables], _shared_strings(publication, cursor, tables))
+            sheets = [_write_table(publication, cursor, pool, folder, layout, i + 1, table, codes)
+                      for i, table in enumerate(tables)]
+        finally:
+            cursor.close()
+        readmes = SiteReadmes(publication, dict(zip(tables, layout.names[1:], strict=True)), "site")
+
+        def workbook(n: int, org: str) -> None:
+            counts = {t: plan.counts.get(org, {}).get(t, 0) for t in tables}
+            readme = layout.sheet(0, b"", readmes.pieces(org, counts))
+            layout.write(folder / org / workbook_name(org), [readme, *(table[n] for table in sheets)])
+
+        list(pool.map(workbook, range(len(codes)), codes))
+
+
+def _write_table(publication: Publication, cursor, pool: ThreadPoolExecutor, folder: Path, layout: Layout,
+                 index: int, table: str, codes: list[str]) -> list[Part]:
+    """Write each organisation's CSV of `table` and return its sheet of `table`, deflated, in `codes` order.
+    The table's rendered rows die on return: only compressed sheets outlive a table, so the build holds one
+    table's raw text at a time, not all of them."""
+    rows = _rows_by_org(publication, cursor, table, set(codes))
+    columns = publication.columns(table)
+    csv_head, head = csv_header(columns), Deflated.of(sheet_head(columns))
+
+    def one(org: str) -> Part:
+        count, lines, xml = rows.get(org, (0, [], []))
+        if count:
+            with (folder / org / f"{table}.csv").open("wb") as sink:
+                sink.write(csv_head)
+                sink.writelines(lines)
+        return layout.sheet(index, head, xml)
+
+    return list(pool.map(one, codes))
 
 
 def _shared_strings(publication: Publication, cursor, tables: list[str]) -> bytes:
