@@ -7,21 +7,19 @@
                                                 indicator catalogue and the publication manifest are the same
                                                 for every organisation, so no organisation's files repeat them
 
-Set-based and table by table: one DuckDB query per table renders every row as a CSV line and as workbook
-XML, in table order, and streams the result in batches. Each batch is cut into runs of rows of one
-organisation (slices of its buffers, not copies), appended to that organisation's CSV and fed to the
-compressor of its sheet of that table (xlsx.PartWriter), in two threads; the next batch is fetched meanwhile.
-So the raw text alive at any time is about two batches, not every table's rows; what outlives a table is
-its sheets, compressed. When all tables are done, each workbook is assembled from its compressed sheets and
-its README (only the organisation's row and row counts are compressed per workbook: the parts, sheet heads
-and README definitions every workbook repeats are deflated once: xlsx.Layout, xlsx.Deflated,
-workbook.SiteReadmes).
+Set-based and table by table: one DuckDB query per table renders every row as a CSV line and as workbook XML
+(an organisation's rows are runs of that result, sliced from its buffers, not copied). Each organisation's
+CSV of the table is written and its sheet of the table deflated right away, in two threads, and the table's
+result is dropped before the next query: compressed sheets are many times smaller than the raw text, so the
+build holds one table's raw text at a time, not every table's. When all tables are done, each workbook is
+assembled from its compressed sheets and its README. Only an organisation's own bytes (its rows, and the
+README's organisation row and row counts) are compressed per workbook: the parts, sheet heads and README
+definitions every workbook repeats are deflated once (xlsx.Layout, xlsx.Deflated, workbook.SiteReadmes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Container
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,13 +30,12 @@ from ..warehouse.base import ident
 from .published import Publication
 from .tabular import csv_header, quoted_columns, rendering, shared_string_xml
 from .workbook import SiteReadmes, readme_xml
-from .xlsx import Deflated, Layout, Part, PartWriter, sheet_head
+from .xlsx import Deflated, Layout, Part, sheet_head
 
 ORG = "org_code"
 REFERENCE = "reference"
 REFERENCE_WORKBOOK = "wellled_reference.xlsx"
 SHARED_STRINGS = "memory.main.wellled_shared_string"
-BATCH_ROWS = 8_192  # rows rendered at a time: small enough to hold two batches, big enough to keep DuckDB busy
 WORKERS = 2  # zlib and file writes release the GIL: two threads use both of the machine's cores
 
 Pieces = list[memoryview]
@@ -88,6 +85,8 @@ def plan_downloads(publication: Publication, codes: list[str]) -> Downloads:
 
 
 def write_downloads(publication: Publication, out: Path, plan: Downloads) -> None:
+    """Every file of the plan: the reference files, then table by table each organisation's CSV and sheet,
+    then each organisation's workbook from its sheets."""
     folder = out / "downloads"
     folder.mkdir(parents=True, exist_ok=True)
     tables, codes = plan.org_tables, plan.codes
@@ -98,7 +97,7 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
         try:
             _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
             layout = Layout(["README", *tables], _shared_strings(publication, cursor, tables))
-            sheets = [_write_table(publication, cursor, pool, folder, layout, i + 1, table, plan)
+            sheets = [_write_table(publication, cursor, pool, folder, layout, i + 1, table, codes)
                       for i, table in enumerate(tables)]
         finally:
             cursor.close()
@@ -112,6 +111,26 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
         list(pool.map(workbook, range(len(codes)), codes))
 
 
+def _write_table(publication: Publication, cursor, pool: ThreadPoolExecutor, folder: Path, layout: Layout,
+                 index: int, table: str, codes: list[str]) -> list[Part]:
+    """Write each organisation's CSV of `table` and return its sheet of `table`, deflated, in `codes` order.
+    The table's rendered rows die on return: only compressed sheets outlive a table, so the build holds one
+    table's raw text at a time, not all of them."""
+    rows = _rows_by_org(publication, cursor, table, set(codes))
+    columns = publication.columns(table)
+    csv_head, head = csv_header(columns), Deflated.of(sheet_head(columns))
+
+    def one(org: str) -> Part:
+        count, lines, xml = rows.get(org, (0, [], []))
+        if count:
+            with (folder / org / f"{table}.csv").open("wb") as sink:
+                sink.write(csv_head)
+                sink.writelines(lines)
+        return layout.sheet(index, head, xml)
+
+    return list(pool.map(one, codes))
+
+
 def _shared_strings(publication: Publication, cursor, tables: list[str]) -> bytes:
     """Every distinct text value of the organisation tables, as an ENUM type and as the shared-strings part."""
     sources = [f"select {ident(c)} as v from {ident(t)} where {ident(c)} is not null" for t in tables
@@ -123,59 +142,25 @@ def _shared_strings(publication: Publication, cursor, tables: list[str]) -> byte
         f"select unnest(enum_range(null::{SHARED_STRINGS}))").fetchall()])
 
 
-def _write_table(publication: Publication, cursor, pool: ThreadPoolExecutor, folder: Path, layout: Layout,
-                 index: int, table: str, plan: Downloads) -> list[Part]:
-    """Write each organisation's CSV of `table` and deflate its sheet as the rendered rows stream from DuckDB,
-    batch by batch, so only two batches of raw text are alive at a time (the next one is fetched while the
-    last one is written); returns the sheets, in the plan's order of organisations."""
-    columns = publication.columns(table)
-    head = Deflated.of(sheet_head(columns))
-    sheets = {org: layout.sheet_writer(index, head) for org in plan.codes}
-    csvs = {org: folder / org / f"{table}.csv" for org in plan.codes if plan.counts.get(org, {}).get(table)}
-    for path in csvs.values():
-        path.write_bytes(csv_header(columns))
-
-    def append(org: str, lines: Pieces, xml: Pieces) -> None:
-        with csvs[org].open("ab") as sink:
-            sink.writelines(lines)
-        sheets[org].write(*xml)
-
-    pending: list[Future] = []
-    for batch in _rendered(publication, cursor, table):
-        runs = _runs_by_org(batch, sheets)
-        _wait(pending)  # an organisation's rows go in in table order: the last batch's first
-        pending = [pool.submit(append, org, lines, xml) for org, (lines, xml) in runs.items()]
-    _wait(pending)
-    return list(pool.map(PartWriter.close, sheets.values()))
-
-
-def _wait(futures: list[Future]) -> None:
-    for future in futures:
-        future.result()
-
-
-def _rendered(publication: Publication, cursor, table: str) -> pa.RecordBatchReader:
-    """The table's rows as (org_code, CSV line, workbook XML), in table order (a result without ORDER BY keeps
-    the table's insertion order, so nothing is sorted), in batches of BATCH_ROWS."""
+def _rows_by_org(publication: Publication, cursor, table: str, orgs: set[str]) -> dict[str, tuple[int, Pieces, Pieces]]:
+    """Per organisation of `orgs`: its row count, and its rows as CSV lines and as workbook XML (buffer slices,
+    in table order: a result without ORDER BY keeps the table's insertion order, so nothing is sorted)."""
     columns = publication.column_types[table]
     sql = rendering(columns, shared=SHARED_STRINGS, quoted=quoted_columns(cursor, table, columns))
-    return cursor.sql(f"select org_code, {sql.csv} as line, {sql.xml} as xml from ("
-                      f"select org_code, {sql.inner} from {ident(table)})").to_arrow_reader(BATCH_ROWS)
-
-
-def _runs_by_org(batch: pa.RecordBatch, orgs: Container[str]) -> dict[str, tuple[Pieces, Pieces]]:
-    """Per organisation of `orgs`: its rows of the batch as CSV lines and as workbook XML (buffer slices, in
-    order; a table is not ordered by organisation, so an organisation's rows are many runs)."""
-    lines, xml = _slicer(batch.column(1)), _slicer(batch.column(2))
-    runs = pc.run_end_encode(batch.column(0))
-    out: dict[str, tuple[Pieces, Pieces]] = {}
-    start = 0
-    for org, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
-        if org in orgs:
-            csv_pieces, xml_pieces = out.setdefault(org, ([], []))
-            csv_pieces.append(lines(start, end))
-            xml_pieces.append(xml(start, end))
-        start = end
+    result = cursor.sql(f"select org_code, {sql.csv} as line, {sql.xml} as xml from ("
+                        f"select org_code, {sql.inner} from {ident(table)})").to_arrow_table()
+    out: dict[str, tuple[int, Pieces, Pieces]] = {}
+    for batch in result.to_batches():
+        lines, xml = _slicer(batch.column(1)), _slicer(batch.column(2))
+        runs = pc.run_end_encode(batch.column(0))
+        start = 0
+        for org, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
+            if org in orgs:
+                count, csv_pieces, xml_pieces = out.setdefault(org, (0, [], []))
+                csv_pieces.append(lines(start, end))
+                xml_pieces.append(xml(start, end))
+                out[org] = (count + end - start, csv_pieces, xml_pieces)
+            start = end
     return out
 
 

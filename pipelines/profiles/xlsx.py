@@ -63,37 +63,22 @@ class Deflated:
         return cls(raw, compressor.compress(raw) + compressor.flush(zlib.Z_FULL_FLUSH))
 
 
-class PartWriter:
-    """A part deflated as its bytes arrive, in order, so they need not all be held at once (zlib releases the GIL
-    here, so threads compress parts in parallel). A Deflated chunk is copied as it is, after a full flush (so
-    nothing after it refers to bytes before it). `tail` is written last, by close."""
-
-    def __init__(self, name: str, tail: bytes = b""):
-        self.name, self.tail = name, tail
-        self._compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        self._crc, self._size, self._out = 0, 0, []
-
-    def write(self, *chunks: bytes | memoryview | Deflated) -> None:
-        for chunk in chunks:
-            raw = chunk.raw if isinstance(chunk, Deflated) else chunk
-            self._crc = zlib.crc32(raw, self._crc)
-            self._size += len(raw)
-            if isinstance(chunk, Deflated):
-                self._out += [self._compressor.flush(zlib.Z_FULL_FLUSH), chunk.data]
-            else:
-                self._out.append(self._compressor.compress(chunk))
-
-    def close(self) -> Part:
-        self.write(self.tail)
-        self._out.append(self._compressor.flush())
-        return Part(self.name, b"".join(self._out), self._crc, self._size)
-
-
 def deflate(name: str, *chunks: bytes | memoryview | Deflated) -> Part:
-    """Compress the concatenation of `chunks` (PartWriter, all at once)."""
-    writer = PartWriter(name)
-    writer.write(*chunks)
-    return writer.close()
+    """Compress the concatenation of `chunks` (zlib releases the GIL here, so threads compress in parallel).
+    A Deflated chunk is copied as it is, after a full flush (so nothing after it refers to bytes before it)."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    crc, size, out = 0, 0, []
+    for chunk in chunks:
+        raw = chunk.raw if isinstance(chunk, Deflated) else chunk
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+        if isinstance(chunk, Deflated):
+            out.append(compressor.flush(zlib.Z_FULL_FLUSH))
+            out.append(chunk.data)
+        else:
+            out.append(compressor.compress(chunk))
+    out.append(compressor.flush())
+    return Part(name, b"".join(out), crc, size)
 
 
 def zip_bytes(parts: Iterable[Part]) -> bytes:
@@ -173,18 +158,9 @@ class Layout:
         if shared_strings is not None:
             self.head.append(deflate("xl/sharedStrings.xml", shared_strings))
 
-    def sheet_writer(self, index: int, head: bytes | Deflated) -> PartWriter:
-        """Sheet `index` (0-based) of this layout, begun with its head (sheet_head): write its rows' XML as they
-        come, and close it for its Part (close adds the closing tags)."""
-        writer = PartWriter(f"xl/worksheets/sheet{index + 1}.xml", tail=_SHEET_TAIL)
-        writer.write(head)
-        return writer
-
     def sheet(self, index: int, head: bytes | Deflated, rows: Iterable[bytes | memoryview | Deflated] = ()) -> Part:
-        """Sheet `index` (0-based) of this layout, whole: its head (sheet_head), its rows' XML and the closing tags."""
-        writer = self.sheet_writer(index, head)
-        writer.write(*rows)
-        return writer.close()
+        """Sheet `index` (0-based) of this layout: its head (sheet_head), its rows' XML and the closing tags."""
+        return deflate(f"xl/worksheets/sheet{index + 1}.xml", head, *rows, _SHEET_TAIL)
 
     def write(self, path: Path, sheets: list[Part]) -> None:
         path.write_bytes(zip_bytes([*self.head, *sheets]))
