@@ -9,17 +9,18 @@
 
 Set-based and table by table: one DuckDB query per table renders every row as a CSV line and as workbook XML
 (an organisation's rows are runs of that result, sliced from its buffers, not copied). Each organisation's
-CSV of the table is written and its sheet of the table deflated right away, in two threads, and the table's
-result is dropped before the next query: compressed sheets are many times smaller than the raw text, so the
-build holds one table's raw text at a time, not every table's. When all tables are done, each workbook is
-assembled from its compressed sheets and its README. Only an organisation's own bytes (its rows, and the
-README's organisation row and row counts) are compressed per workbook: the parts, sheet heads and README
-definitions every workbook repeats are deflated once (xlsx.Layout, xlsx.Deflated, workbook.SiteReadmes).
+CSV of the table is written and its sheet of the table deflated right away, in two threads, while the next
+table's query runs; a table's result is dropped as soon as its sheets are done. Compressed sheets are many
+times smaller than the raw text, so the build holds at most two tables' raw text at a time, not every
+table's. When all tables are done, each workbook is assembled from its compressed sheets and its README.
+Only an organisation's own bytes (its rows, and the README's organisation row and row counts) are compressed
+per workbook: the parts, sheet heads and README definitions every workbook repeats are deflated once
+(xlsx.Layout, xlsx.Deflated, workbook.SiteReadmes).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,8 +98,7 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
         try:
             _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
             layout = Layout(["README", *tables], _shared_strings(publication, cursor, tables))
-            sheets = [_write_table(publication, cursor, pool, folder, layout, i + 1, table, codes)
-                      for i, table in enumerate(tables)]
+            sheets = _write_tables(publication, cursor, pool, folder, layout, tables, codes)
         finally:
             cursor.close()
         readmes = SiteReadmes(publication, dict(zip(tables, layout.names[1:], strict=True)), "site")
@@ -111,12 +111,25 @@ def write_downloads(publication: Publication, out: Path, plan: Downloads) -> Non
         list(pool.map(workbook, range(len(codes)), codes))
 
 
-def _write_table(publication: Publication, cursor, pool: ThreadPoolExecutor, folder: Path, layout: Layout,
-                 index: int, table: str, codes: list[str]) -> list[Part]:
-    """Write each organisation's CSV of `table` and return its sheet of `table`, deflated, in `codes` order.
-    The table's rendered rows die on return: only compressed sheets outlive a table, so the build holds one
-    table's raw text at a time, not all of them."""
-    rows = _rows_by_org(publication, cursor, table, set(codes))
+def _write_tables(publication: Publication, cursor, pool: ThreadPoolExecutor, folder: Path, layout: Layout,
+                  tables: list[str], codes: list[str]) -> list[list[Part]]:
+    """Each table's CSVs, written, and its sheets, deflated (one per organisation, in `codes` order). While the
+    workers compress one table, this thread runs the next table's query: a query's binding and the splitting
+    of its result by organisation are single-threaded, and overlapping them with the compression keeps both
+    cores busy. A table's rendered rows die when its sheets are done, so at most two tables' raw text is
+    alive at a time, never all of them."""
+    sheets: list[list[Part]] = []
+    rows = _rows_by_org(publication, cursor, tables[0], set(codes)) if tables else {}
+    for i, table in enumerate(tables):
+        started = _start_table(publication, pool, folder, layout, i + 1, table, codes, rows)
+        rows = _rows_by_org(publication, cursor, tables[i + 1], set(codes)) if i + 1 < len(tables) else {}
+        sheets.append([future.result() for future in started])
+    return sheets
+
+
+def _start_table(publication: Publication, pool: ThreadPoolExecutor, folder: Path, layout: Layout, index: int,
+                 table: str, codes: list[str], rows: dict[str, tuple[int, Pieces, Pieces]]) -> list[Future]:
+    """Per organisation, in `codes` order: write its CSV of `table` (if it has rows) and deflate its sheet."""
     columns = publication.columns(table)
     csv_head, head = csv_header(columns), Deflated.of(sheet_head(columns))
 
@@ -128,7 +141,7 @@ def _write_table(publication: Publication, cursor, pool: ThreadPoolExecutor, fol
                 sink.writelines(lines)
         return layout.sheet(index, head, xml)
 
-    return list(pool.map(one, codes))
+    return [pool.submit(one, org) for org in codes]
 
 
 def _shared_strings(publication: Publication, cursor, tables: list[str]) -> bytes:
