@@ -7,16 +7,20 @@
                                                 indicator catalogue and the publication manifest are the same
                                                 for every organisation, so no organisation's files repeat them
 
-Set-based: one DuckDB query per table renders every row as a CSV line and as workbook XML, ordered by
-organisation, so an organisation's file is a run of bytes of that result (sliced from its buffers, not
-copied). Only those bytes (and the README's organisation row and row counts) are compressed per workbook, in
-two threads: the parts, sheet heads and README definitions every workbook repeats are deflated once
+Set-based and table by table: one DuckDB query per table renders every row as a CSV line and as workbook XML
+(an organisation's rows are runs of that result, sliced from its buffers, not copied). Each organisation's
+CSV of the table is written and its sheet of the table deflated right away, in two threads, while the next
+table's query runs; a table's result is dropped as soon as its sheets are done. Compressed sheets are many
+times smaller than the raw text, so the build holds at most two tables' raw text at a time, not every
+table's. When all tables are done, each workbook is assembled from its compressed sheets and its README.
+Only an organisation's own bytes (its rows, and the README's organisation row and row counts) are compressed
+per workbook: the parts, sheet heads and README definitions every workbook repeats are deflated once
 (xlsx.Layout, xlsx.Deflated, workbook.SiteReadmes).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +31,7 @@ from ..warehouse.base import ident
 from .published import Publication
 from .tabular import csv_header, quoted_columns, rendering, shared_string_xml
 from .workbook import SiteReadmes, readme_xml
-from .xlsx import Deflated, Layout, sheet_head
+from .xlsx import Deflated, Layout, Part, sheet_head
 
 ORG = "org_code"
 REFERENCE = "reference"
@@ -82,38 +86,62 @@ def plan_downloads(publication: Publication, codes: list[str]) -> Downloads:
 
 
 def write_downloads(publication: Publication, out: Path, plan: Downloads) -> None:
+    """Every file of the plan: the reference files, then table by table each organisation's CSV and sheet,
+    then each organisation's workbook from its sheets."""
     folder = out / "downloads"
     folder.mkdir(parents=True, exist_ok=True)
     tables, codes = plan.org_tables, plan.codes
+    for org in codes:
+        (folder / org).mkdir(exist_ok=True)
     cursor = publication.cursor()
-    try:
-        _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
-        shared_strings = _shared_strings(publication, cursor, tables)
-        rows = {table: _rows_by_org(publication, cursor, table, set(codes)) for table in tables}
-    finally:
-        cursor.close()
-    layout = Layout(["README", *tables], shared_strings)
-    sheet_names = dict(zip(tables, layout.names[1:], strict=True))
-    heads = {t: (csv_header(publication.columns(t)), Deflated.of(sheet_head(publication.columns(t)))) for t in tables}
-    readmes = SiteReadmes(publication, sheet_names, "site")
-    empty = (0, [], [])
-
-    def one(org: str) -> None:
-        own = folder / org
-        own.mkdir(exist_ok=True)
-        counts = {t: plan.counts.get(org, {}).get(t, 0) for t in tables}
-        sheets = [layout.sheet(0, b"", readmes.pieces(org, counts))]
-        for i, table in enumerate(tables):
-            count, lines, xml = rows[table].get(org, empty)
-            if count:
-                with (own / f"{table}.csv").open("wb") as sink:
-                    sink.write(heads[table][0])
-                    sink.writelines(lines)
-            sheets.append(layout.sheet(i + 1, heads[table][1], xml))
-        layout.write(own / workbook_name(org), sheets)
-
     with ThreadPoolExecutor(WORKERS) as pool:
-        list(pool.map(one, codes))
+        try:
+            _write_reference(publication, cursor, folder / REFERENCE, [t for t, _ in plan.reference])
+            layout = Layout(["README", *tables], _shared_strings(publication, cursor, tables))
+            sheets = _write_tables(publication, cursor, pool, folder, layout, tables, codes)
+        finally:
+            cursor.close()
+        readmes = SiteReadmes(publication, dict(zip(tables, layout.names[1:], strict=True)), "site")
+
+        def workbook(n: int, org: str) -> None:
+            counts = {t: plan.counts.get(org, {}).get(t, 0) for t in tables}
+            readme = layout.sheet(0, b"", readmes.pieces(org, counts))
+            layout.write(folder / org / workbook_name(org), [readme, *(table[n] for table in sheets)])
+
+        list(pool.map(workbook, range(len(codes)), codes))
+
+
+def _write_tables(publication: Publication, cursor, pool: ThreadPoolExecutor, folder: Path, layout: Layout,
+                  tables: list[str], codes: list[str]) -> list[list[Part]]:
+    """Each table's CSVs, written, and its sheets, deflated (one per organisation, in `codes` order). While the
+    workers compress one table, this thread runs the next table's query: a query's binding and the splitting
+    of its result by organisation are single-threaded, and overlapping them with the compression keeps both
+    cores busy. A table's rendered rows die when its sheets are done, so at most two tables' raw text is
+    alive at a time, never all of them."""
+    sheets: list[list[Part]] = []
+    rows = _rows_by_org(publication, cursor, tables[0], set(codes)) if tables else {}
+    for i, table in enumerate(tables):
+        started = _start_table(publication, pool, folder, layout, i + 1, table, codes, rows)
+        rows = _rows_by_org(publication, cursor, tables[i + 1], set(codes)) if i + 1 < len(tables) else {}
+        sheets.append([future.result() for future in started])
+    return sheets
+
+
+def _start_table(publication: Publication, pool: ThreadPoolExecutor, folder: Path, layout: Layout, index: int,
+                 table: str, codes: list[str], rows: dict[str, tuple[int, Pieces, Pieces]]) -> list[Future]:
+    """Per organisation, in `codes` order: write its CSV of `table` (if it has rows) and deflate its sheet."""
+    columns = publication.columns(table)
+    csv_head, head = csv_header(columns), Deflated.of(sheet_head(columns))
+
+    def one(org: str) -> Part:
+        count, lines, xml = rows.get(org, (0, [], []))
+        if count:
+            with (folder / org / f"{table}.csv").open("wb") as sink:
+                sink.write(csv_head)
+                sink.writelines(lines)
+        return layout.sheet(index, head, xml)
+
+    return [pool.submit(one, org) for org in codes]
 
 
 def _shared_strings(publication: Publication, cursor, tables: list[str]) -> bytes:
