@@ -1,36 +1,48 @@
-"""The dbt unit tests (worked examples of the SQL's formulas on fixed inputs) pass.
+"""The dbt unit tests (worked examples of the SQL's formulas on fixed inputs) pass, and the project's own generic
+not-null test fails where it should.
 
-A refresh leaves them out (pipelines/defs/models/assets.py BUILD_ARGS: they re-prove the code, not the data), so this is
-where they run: on a copy of the sample refresh's build warehouse, which holds every relation they read.
+A refresh leaves unit tests out (pipelines/defs/models/assets.py BUILD_ARGS: they re-prove the code, not the
+data), so this is where they run: on a copy of the sample refresh's build warehouse, which holds every relation
+they read.
 """
 
 import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
+
+import duckdb
 
 from pipelines import settings
 
-DBT = settings.DBT_EXECUTABLE
 
-
-def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
+def _build_copy(sample_refresh, tmp_path: Path) -> Path:
     root, status = sample_refresh
     assert status == 0, "the sample refresh did not publish"
     build_copy = tmp_path / "build.duckdb"
     shutil.copyfile(root / "warehouse" / "build" / "wellled.duckdb", build_copy)
-    target = tmp_path / "target"
-    result = subprocess.run(
-        [DBT, "test", "--select", "test_type:unit", "--project-dir", str(settings.DBT_PROJECT_DIR),
-         "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", str(target),
+    return build_copy
+
+
+def _dbt_test(build_copy: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """`dbt test` on the copy, its artifacts in tmp_path/target."""
+    return subprocess.run(
+        [settings.DBT_EXECUTABLE, "test", *args, "--project-dir", str(settings.DBT_PROJECT_DIR),
+         "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
          "--log-path", str(tmp_path / "logs")],
         env={**os.environ, "WELLLED_BUILD_DB": str(build_copy), "WELLLED_DBT_TARGET": "duckdb"},
         capture_output=True, text=True, timeout=600)
+
+
+def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
+    result = _dbt_test(_build_copy(sample_refresh, tmp_path), tmp_path, "--select", "test_type:unit")
     assert result.returncode == 0, result.stdout[-4000:]
 
     manifest = json.loads((settings.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     declared = set(manifest.get("unit_tests", {}))
-    ran = {r["unique_id"]: r["status"] for r in json.loads((target / "run_results.json").read_text())["results"]}
+    ran = {r["unique_id"]: r["status"]
+           for r in json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]}
     assert declared, "the manifest declares no unit tests"
     assert set(ran) == declared, f"not run: {sorted(declared - set(ran))}"
     assert set(ran.values()) == {"pass"}, {uid: s for uid, s in ran.items() if s != "pass"}
@@ -38,21 +50,12 @@ def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
 
 def test_not_null_columns_fails_naming_each_column_that_holds_nulls(sample_refresh, tmp_path):
     """The one-test-per-model not-null rule still fails on a single null, and says which column holds it."""
-    import duckdb
-
-    root, status = sample_refresh
-    assert status == 0, "the sample refresh did not publish"
-    build_copy = tmp_path / "build.duckdb"
-    shutil.copyfile(root / "warehouse" / "build" / "wellled.duckdb", build_copy)
+    build_copy = _build_copy(sample_refresh, tmp_path)
     with duckdb.connect(str(build_copy)) as con:
         con.execute("update marts.dim_organisation set nation = null where org_code = "
                     "(select min(org_code) from marts.dim_organisation)")
-    result = subprocess.run(
-        [DBT, "test", "--select", "dim_organisation,test_name:not_null_columns", "--store-failures",
-         "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-        env={**os.environ, "WELLLED_BUILD_DB": str(build_copy), "WELLLED_DBT_TARGET": "duckdb"},
-        capture_output=True, text=True, timeout=600)
+    result = _dbt_test(build_copy, tmp_path, "--select", "dim_organisation,test_name:not_null_columns",
+                       "--store-failures")
     assert result.returncode == 1, result.stdout[-4000:]
     assert "Got 1 result" in result.stdout, result.stdout[-4000:]
     with duckdb.connect(str(build_copy), read_only=True) as con:
