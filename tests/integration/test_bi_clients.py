@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from pipelines import publish, serve
+from pipelines import publish, serve, settings
 from pipelines.warehouse import duckdb_engine
 
 pytestmark = pytest.mark.integration
@@ -145,7 +145,7 @@ def test_sqlalchemy_reflects_every_column_with_its_description(publication):
 
 def test_every_current_parquet_file_matches_the_duckdb_file(publication):
     counts = _counts(publication / "wellled.duckdb")
-    folder = publication / duckdb_engine.CURRENT_PARQUET
+    folder = publication / settings.CURRENT_PARQUET
     assert folder.is_symlink() and folder.resolve().parent == publication / "versions"
     assert sorted(p.stem for p in folder.glob("*.parquet")) == sorted(counts)
     version = duckdb_engine.current_version(publication)
@@ -193,7 +193,7 @@ print(reads, errors, flush=True)
 
 def test_the_parquet_path_follows_each_publication_and_rollback(own_warehouse):
     published = own_warehouse / "published"
-    link = published / duckdb_engine.CURRENT_PARQUET
+    link = published / settings.CURRENT_PARQUET
     first = duckdb_engine.current_version(published)
     stop = own_warehouse / "stop-reading"
     reader = subprocess.Popen([sys.executable, "-c", PARQUET_READER, str(link), str(stop)], stdout=subprocess.PIPE,
@@ -217,8 +217,8 @@ def test_the_parquet_path_follows_each_publication_and_rollback(own_warehouse):
 def test_a_real_folder_where_the_link_belongs_is_refused_before_anything_changes(own_warehouse):
     published = own_warehouse / "published"
     before = duckdb_engine.current_version(published), (published / "wellled.duckdb").read_bytes()
-    (published / duckdb_engine.CURRENT_PARQUET).unlink()
-    (published / duckdb_engine.CURRENT_PARQUET).mkdir()
+    (published / settings.CURRENT_PARQUET).unlink()
+    (published / settings.CURRENT_PARQUET).mkdir()
     with pytest.raises(FileExistsError, match="move it away"):
         publish.publish(run_id="blocked-run", gates=[])
     assert (duckdb_engine.current_version(published), (published / "wellled.duckdb").read_bytes()) == before
