@@ -1,5 +1,5 @@
 """The dbt unit tests (worked examples of the SQL's formulas on fixed inputs) pass, and the project's own generic
-not-null test fails where it should.
+column rules test fails where it should.
 
 A refresh leaves unit tests out (pipelines/defs/models/assets.py BUILD_ARGS: they re-prove the code, not the
 data), so this is where they run: on a copy of the sample refresh's build warehouse, which holds every relation
@@ -48,17 +48,20 @@ def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
     assert set(ran.values()) == {"pass"}, {uid: s for uid, s in ran.items() if s != "pass"}
 
 
-def test_not_null_columns_fails_naming_each_column_that_holds_nulls(sample_refresh, tmp_path):
-    """The one-test-per-model not-null rule still fails on a single null, and says which column holds it."""
+def test_column_rules_fails_naming_each_broken_rule(sample_refresh, tmp_path):
+    """The one-test-per-model column rules still fail on a single bad row, and say which column broke which rule."""
     build_copy = _build_copy(sample_refresh, tmp_path)
     with duckdb.connect(str(build_copy)) as con:
-        con.execute("update marts.dim_organisation set nation = null where org_code = "
-                    "(select min(org_code) from marts.dim_organisation)")
-    result = _dbt_test(build_copy, tmp_path, "--select", "dim_organisation,test_name:not_null_columns",
+        con.execute("update marts.fct_wres_indicators set direction_of_good = null, value_unit = 'percent', "
+                    "white_value = 101 where rowid = (select min(rowid) from marts.fct_wres_indicators)")
+    result = _dbt_test(build_copy, tmp_path, "--select", "fct_wres_indicators,test_name:column_rules",
                        "--store-failures")
     assert result.returncode == 1, result.stdout[-4000:]
-    assert "Got 1 result" in result.stdout, result.stdout[-4000:]
+    assert "Got 3 results" in result.stdout, result.stdout[-4000:]
     with duckdb.connect(str(build_copy), read_only=True) as con:
         [failures] = [f"{schema}.{table}" for schema, table in con.execute(
-            "select schema_name, table_name from duckdb_tables() where table_name like 'not_null_columns%'").fetchall()]
-        assert con.execute(f"select null_column, null_rows from {failures}").fetchall() == [("nation", 1)]
+            "select schema_name, table_name from duckdb_tables() where table_name like 'column_rules%'").fetchall()]
+        assert con.execute(f"select * from {failures} order by column_name").fetchall() == [
+            ("direction_of_good", "not_null", 1, None),
+            ("value_unit", "accepted_values", 1, "percent"),
+            ("white_value", "accepted_range", 1, "101.0")]

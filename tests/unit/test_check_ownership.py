@@ -41,8 +41,12 @@ def generic_tests() -> tuple[tuple[str, str, frozenset[str], dict, str], ...]:
         model = (node.get("attached_node") or "").split(".")[-1]
         kwargs = meta.get("kwargs") or {}
         severity = str(config.get("severity") or "error")
-        if meta["name"] == "not_null_columns":  # one test per model, stating not_null on each column it lists
-            found.extend((model, "not_null", frozenset([name]), kwargs, severity) for name in kwargs["column_names"])
+        if meta["name"] == "column_rules":  # one test per model, stating each single-column rule it lists
+            found.extend((model, "not_null", frozenset([name]), {}, severity) for name in kwargs.get("not_null", []))
+            found.extend((model, "accepted_values", frozenset([name]), {"values": values}, severity)
+                         for name, values in (kwargs.get("accepted_values") or {}).items())
+            found.extend((model, "accepted_range", frozenset([name]), bounds, severity)
+                         for name, bounds in (kwargs.get("accepted_range") or {}).items())
             continue
         columns = kwargs.get("combination_of_columns") or [kwargs.get("column_name") or node.get("column_name")]
         found.append((model, meta["name"], frozenset(columns), kwargs, severity))

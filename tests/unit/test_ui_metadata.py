@@ -38,16 +38,14 @@ def test_dbt_test_descriptions_name_the_column_model_and_rule():
                           "test_metadata": {"name": "not_null", "kwargs": {"column_name": "org_code"}}}) == (
         "dbt test `not_null_dim_organisation_org_code`: `org_code` of dim_organisation is never null. "
         "Blocking: a failure stops downstream models and the publication.")
-    several = describe_test({"name": "not_null_columns_dim_organisation", "config": {},
-                             "attached_node": "model.wellled.dim_organisation",
-                             "test_metadata": {"name": "not_null_columns",
-                                               "kwargs": {"column_names": ["org_code", "org_name"]}}})
-    assert "`org_code`, `org_name` of dim_organisation are never null. Blocking" in several
-    ranged = describe_test({"name": "r", "attached_node": "model.wellled.fct_board_composition",
-                            "config": {"severity": "warn"},
-                            "test_metadata": {"name": "accepted_range",
-                                              "kwargs": {"column_name": "women_pct", "min_value": 0}}})
-    assert "`women_pct` of fct_board_composition is at least 0. Warning only" in ranged
+    rules = describe_test({"name": "column_rules_fct_board_composition", "config": {},
+                           "attached_node": "model.wellled.fct_board_composition",
+                           "test_metadata": {"name": "column_rules", "kwargs": {
+                               "not_null": ["org_code", "as_at_date"], "accepted_values": {"nation": ["England"]},
+                               "accepted_range": {"women_pct": {"min_value": 0, "max_value": 100},
+                                                  "members": {"min_value": 0}}}}})
+    assert ("in fct_board_composition, `org_code`, `as_at_date` never null; `nation` one of: England; "
+            "`women_pct` between 0 and 100; `members` at least 0. Blocking") in rules
     related = describe_test({"name": "rel", "attached_node": "model.wellled.fct_wres_indicators", "config": {},
                              "test_metadata": {"name": "relationships", "kwargs": {
                                  "column_name": "org_code", "to": "ref('dim_organisation')", "field": "org_code"}}})

@@ -114,20 +114,14 @@ def describe_test(test: Mapping[str, Any]) -> str:
     kind = meta.get("name")
     if kind == "not_null":
         what = f"{column} of {model} is never null."
-    elif kind == "not_null_columns":
-        what = f"{', '.join(f'`{name}`' for name in kwargs.get('column_names', []))} of {model} are never null."
+    elif kind == "column_rules":
+        what = f"in {model}, " + "; ".join(_column_rules(kwargs)) + "."
     elif kind == "unique":
         what = f"{column} of {model} is unique: one row per value."
     elif kind == "unique_combination_of_columns":
         what = f"({', '.join(kwargs.get('combination_of_columns', []))}) is the key of {model}: one row per value."
     elif kind == "accepted_values":
-        values = ", ".join(str(v) for v in kwargs.get("values", []))
-        what = f"{column} of {model} is one of: {values[:300]}{'...' if len(values) > 300 else ''}."
-    elif kind == "accepted_range":
-        low, high = kwargs.get("min_value"), kwargs.get("max_value")
-        bounds = (f"between {low} and {high}" if low is not None and high is not None
-                  else f"at least {low}" if low is not None else f"at most {high}")
-        what = f"{column} of {model} is {bounds}."
+        what = f"{column} of {model} is one of: {_values(kwargs.get('values', []))}."
     elif kind == "relationships":
         target = re.sub(r"ref\(['\"]([^'\"]+)['\"]\)", r"\1", str(kwargs.get("to", "")))
         what = f"every {column} of {model} exists in {target}.{kwargs.get('field')}."
@@ -141,6 +135,24 @@ def describe_test(test: Mapping[str, Any]) -> str:
     effect = ("Blocking: a failure stops downstream models and the publication."
               if severity.lower() == "error" else "Warning only: recorded and shown, does not block publication.")
     return f"dbt test `{test['name']}`: {what} {effect}"
+
+
+def _column_rules(kwargs: Mapping[str, Any]) -> list[str]:
+    """The rules of a `column_rules` test (dbt_project/tests/generic/column_rules.sql), one phrase each."""
+    rules = []
+    if kwargs.get("not_null"):
+        rules.append(f"{', '.join(f'`{name}`' for name in kwargs['not_null'])} never null")
+    rules += [f"`{name}` one of: {_values(values)}" for name, values in (kwargs.get("accepted_values") or {}).items()]
+    for name, bounds in (kwargs.get("accepted_range") or {}).items():
+        low, high = bounds.get("min_value"), bounds.get("max_value")
+        rules.append(f"`{name}` " + (f"between {low} and {high}" if low is not None and high is not None
+                                     else f"at least {low}" if low is not None else f"at most {high}"))
+    return rules
+
+
+def _values(values: list) -> str:
+    listed = ", ".join(str(v) for v in values)
+    return listed[:300] + ("..." if len(listed) > 300 else "")
 
 
 translator = WellledTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
