@@ -5,7 +5,6 @@ models are built on them in a temporary DuckDB file."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -15,10 +14,10 @@ import pytest
 from pipelines import settings
 from pipelines.sources import board, schemas
 from pipelines.sources.ingest import load_source
+from tests.helpers import build_file_name, run_dbt
 
 pytestmark = pytest.mark.integration
 
-DBT = settings.DBT_EXECUTABLE
 ORG = "RXK"
 QUARTERS = ["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30",
             "2024-12-31", "2025-03-31"]
@@ -82,7 +81,7 @@ def write_landing(landing: Path, org: str = ORG) -> None:
 
 def build(tmp: Path, landing: Path, select: list[str]) -> tuple[Path, subprocess.CompletedProcess]:
     """Ingest the landing folder into raw.* of a fresh DuckDB file and run `dbt build` on the selection."""
-    db = tmp / "build.duckdb"
+    db = tmp / build_file_name()
     with duckdb.connect(str(db), config={"storage_compatibility_version": settings.DUCKDB_STORAGE_VERSION}) as con:
         con.execute("create schema raw")
         for table in schemas.RAW_TABLES:
@@ -93,12 +92,7 @@ def build(tmp: Path, landing: Path, select: list[str]) -> tuple[Path, subprocess
                 con.register("frame", frame)
                 con.execute(f"insert into raw.{table} select * from frame")
                 con.unregister("frame")
-    env = {**os.environ, "WELLLED_BUILD_DB": str(db), "WELLLED_DBT_TARGET": "duckdb"}
-    result = subprocess.run(
-        [DBT, "build", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--indirect-selection", "cautious",
-         "--select", *select], env=env, capture_output=True, text=True, timeout=600)
-    return db, result
+    return db, run_dbt("build", "--indirect-selection", "cautious", "--select", *select, build_db=db, work=tmp)
 
 
 @pytest.fixture(scope="module")

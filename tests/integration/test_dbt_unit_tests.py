@@ -7,7 +7,6 @@ they read.
 """
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,24 +14,19 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings
+from tests.helpers import build_file_name, run_dbt
 
 
 def _build_copy(sample_refresh, tmp_path: Path) -> Path:
     root, status = sample_refresh
     assert status == 0, "the sample refresh did not publish"
-    build_copy = tmp_path / "build.duckdb"
+    build_copy = tmp_path / build_file_name()
     shutil.copyfile(root / "warehouse" / "build" / "wellled.duckdb", build_copy)
     return build_copy
 
 
 def _dbt_test(build_copy: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    """`dbt test` on the copy, its artifacts in tmp_path/target."""
-    return subprocess.run(
-        [settings.DBT_EXECUTABLE, "test", *args, "--project-dir", str(settings.DBT_PROJECT_DIR),
-         "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs")],
-        env={**os.environ, "WELLLED_BUILD_DB": str(build_copy), "WELLLED_DBT_TARGET": "duckdb"},
-        capture_output=True, text=True, timeout=600)
+    return run_dbt("test", *args, build_db=build_copy, work=tmp_path)
 
 
 def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from pipelines import settings
+from tests.helpers import run_dbt
 
 ROOT = Path(__file__).resolve().parents[2]
-DBT = settings.DBT_EXECUTABLE
 # A model may read seeds and models of its own layer or an earlier one; only staging reads sources.
 LAYER_ORDER = {"staging": 1, "intermediate": 2, "marts": 3}
 # The one run-time use of the sample generator: `wellled sample` / `wellled demo` write sample landing files.
@@ -29,18 +27,11 @@ SAMPLE_DATA_USERS = {("pipelines/cli.py", "_sample")}
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory) -> dict:
-    target = tmp_path_factory.mktemp("dbt_parse")
-    state = settings.DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
-    if state.exists():
-        shutil.copyfile(state, target / state.name)
-    done = subprocess.run(
-        [DBT, "parse", "--quiet", "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir",
-         str(settings.DBT_PROJECT_DIR), "--target-path", str(target), "--log-path", str(target / "logs")],
-        # The profile `make install` parsed with, so that its parse state applies (nothing is built).
-        env={**os.environ, "WELLLED_BUILD_DB": str(settings.build_db_path()), "WELLLED_DBT_TARGET": "duckdb"},
-        capture_output=True, text=True, timeout=300)
+    work = tmp_path_factory.mktemp("dbt_parse")
+    # The pipeline's build file, as `make install` parsed with (nothing is built), so its parse state applies.
+    done = run_dbt("parse", "--quiet", build_db=settings.build_db_path(), work=work)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
-    return json.loads((target / "manifest.json").read_text())
+    return json.loads((work / "target" / "manifest.json").read_text())
 
 
 def _layer(node: dict) -> str:
