@@ -12,15 +12,13 @@ from dagster import AssetCheckExecutionContext
 
 from .. import quality, settings
 from ..permissions import owner_only_dir
-from ..warehouse import Warehouse
 from ..warehouse.resource import WarehouseResource
 from .common import BUILD_DB_POOL
 
 
-def skipped_reason(suite: str, store: Warehouse) -> str | None:
-    """A gate is skipped when every source its table is built from is absent from this refresh."""
+def skipped_reason(suite: str, landed: set[str]) -> str | None:
+    """A gate is skipped when every source its table is built from is absent from this refresh (`landed`)."""
     sources = quality.read_suite(suite).sources
-    landed = store.landed_sources()
     if sources and not landed & set(sources):
         return f"source{'s' if len(sources) > 1 else ''} {', '.join(sources)} absent: nothing landed"
     return None
@@ -62,10 +60,10 @@ def gx_gate(asset: dg.AssetKey, schema: str, table: str, suite: str, what: str) 
                     description=f"Great Expectations suite expectations/{suite}.json on {schema}.{table}: {what} "
                                 "Critical failures block publication; warnings are recorded.")
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        store = warehouse.get()
-        reason = skipped_reason(suite, store)
-        frame = store.read_table(schema, table)
-        return gate_result(context, suite, quality.validate(suite, frame, skipped_reason=reason))
+        with warehouse.get().reading() as reader:  # one connection for both reads, closed before validating
+            landed = reader.landed_sources()
+            frame = reader.read_table(schema, table)
+        return gate_result(context, suite, quality.validate(suite, frame, skipped_reason=skipped_reason(suite, landed)))
 
     return _check
 

@@ -10,6 +10,7 @@ manifest, its descriptions, formulas shown as text) and which versions are kept 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,7 +53,21 @@ class RespondentsLoad:
     rows: int
 
 
-class Warehouse(Protocol):
+class Reader(Protocol):
+    """Reads of the build warehouse."""
+
+    def read_table(self, schema: str, table: str) -> pd.DataFrame: ...
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """A read-only query in the engine's own SQL."""
+
+    def landed_sources(self) -> set[str]:
+        """The sources with rows in raw.landing_files."""
+
+
+class Warehouse(Reader, Protocol):
+    """Its read methods (`Reader`'s) each open a connection for one read; `reading` holds one for several."""
+
     engine: str  # "duckdb" or "postgres": for messages and metadata, never to branch on
     dbt_target: str
 
@@ -74,12 +89,9 @@ class Warehouse(Protocol):
         """Copy respondent-level files into raw.staff_survey_respondents by the engine itself (never through
         pandas), with their landing_files rows, in one transaction; every raw table exists afterwards."""
 
-    def read_table(self, schema: str, table: str) -> pd.DataFrame: ...
-
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        """A read-only query in the engine's own SQL."""
-
-    def landed_sources(self) -> set[str]: ...
+    def reading(self) -> AbstractContextManager[Reader]:
+        """One connection for several reads (a gate reads its table and the landed sources): opening one costs
+        more than reading a small table."""
 
     # The publication.
     def publish_version(self, release: Release) -> dict[str, int]:

@@ -65,6 +65,25 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[du
         con.close()
 
 
+class DuckDBReader:
+    """Reads through one read-only connection to the build file, which its opener closes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def read_table(self, schema: str, table: str) -> pd.DataFrame:
+        """The table as `.df()` gives it, built from Arrow (much cheaper for text; see arrow_frame)."""
+        sql = f'select * from {ident(schema)}.{ident(table)}'
+        frame = frame_from_arrow(self.con.sql(sql).to_arrow_table())
+        return self.con.execute(sql).df() if frame is None else frame
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    def landed_sources(self) -> set[str]:
+        return {source for (source,) in self.con.execute(f"select distinct source from {RAW}.landing_files").fetchall()}
+
+
 class DuckDBWarehouse:
     engine = "duckdb"
     dbt_target = "duckdb"
@@ -141,19 +160,22 @@ class DuckDBWarehouse:
                 raise self._abandon(con, error) from None
         return loaded
 
-    def read_table(self, schema: str, table: str) -> pd.DataFrame:
-        """The table as `.df()` gives it, built from Arrow (much cheaper for text; see arrow_frame)."""
-        sql = f'select * from {ident(schema)}.{ident(table)}'
+    @contextmanager
+    def reading(self) -> Iterator[DuckDBReader]:
         with connect(self.path, read_only=True) as con:
-            frame = frame_from_arrow(con.sql(sql).to_arrow_table())
-            return con.execute(sql).df() if frame is None else frame
+            yield DuckDBReader(con)
+
+    def read_table(self, schema: str, table: str) -> pd.DataFrame:
+        with self.reading() as reader:
+            return reader.read_table(schema, table)
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        with connect(self.path, read_only=True) as con:
-            return con.execute(sql, params or []).df()
+        with self.reading() as reader:
+            return reader.query(sql, params)
 
     def landed_sources(self) -> set[str]:
-        return set(self.query(f"select distinct source from {RAW}.landing_files")["source"])
+        with self.reading() as reader:
+            return reader.landed_sources()
 
     def _abandon(self, con: duckdb.DuckDBPyConnection, error: Exception) -> Exception:
         """Roll back after `error` (a commit that failed has nothing left to roll back) and return what to

@@ -53,6 +53,28 @@ def lock_timeout() -> str:
     return settings.publish_lock_timeout()
 
 
+class PostgresReader:
+    """Reads through one connection to the database, which its opener closes."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.con.cursor() as cur:
+            cur.execute(sql, params)
+            return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+
+    def read_table(self, schema: str, table: str) -> pd.DataFrame:
+        frame = self.query(f'select * from {ident(schema)}.{ident(table)}')
+        # psycopg2 gives numeric columns of an empty or all-null result as object: keep pandas types useful.
+        return frame.infer_objects()
+
+    def landed_sources(self) -> set[str]:
+        with self.con.cursor() as cur:
+            cur.execute(f"select distinct source from {RAW}.landing_files")
+            return {source for (source,) in cur.fetchall()}
+
+
 class PostgresWarehouse:
     engine = "postgres"
     dbt_target = "postgres"
@@ -136,22 +158,25 @@ class PostgresWarehouse:
             con.close()
         return RespondentsLoad([], 0)
 
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    @contextmanager
+    def reading(self) -> Iterator[PostgresReader]:
         con = self.connect()
         try:
-            with con.cursor() as cur:
-                cur.execute(sql, params)
-                return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+            yield PostgresReader(con)
         finally:
             con.close()
 
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.reading() as reader:
+            return reader.query(sql, params)
+
     def read_table(self, schema: str, table: str) -> pd.DataFrame:
-        frame = self.query(f'select * from {ident(schema)}.{ident(table)}')
-        # psycopg2 gives numeric columns of an empty or all-null result as object: keep pandas types useful.
-        return frame.infer_objects()
+        with self.reading() as reader:
+            return reader.read_table(schema, table)
 
     def landed_sources(self) -> set[str]:
-        return set(self.query(f"select distinct source from {RAW}.landing_files")["source"])
+        with self.reading() as reader:
+            return reader.landed_sources()
 
     # The publication.
 
