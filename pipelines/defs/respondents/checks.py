@@ -9,7 +9,7 @@ import dagster as dg
 from ... import quality
 from ...sources import respondents as src
 from ...sources import schemas
-from ...warehouse import Warehouse, current
+from ...warehouse.base import Reader
 from ...warehouse.resource import WarehouseResource
 from ..common import BUILD_DB_POOL, raw_key
 from ..gates import gate_result
@@ -22,10 +22,9 @@ GATE_SUITES = {"raw_staff_survey_respondent_profile": "aggregates per file, year
                "raw_staff_survey_respondent_sample": "a pseudo-random sample of respondents, answer codes in scale."}
 
 
-def gate_frame(suite: str, store: Warehouse | None = None) -> "pd.DataFrame":
+def gate_frame(suite: str, store: Reader) -> "pd.DataFrame":
     """The small frame the suite checks, computed by the engine from the whole raw table (only DuckDB holds
     respondent-level data)."""
-    store = store or current()
     if suite.endswith("_profile"):
         return store.query(src.profile_sql())
     shown = [c.name for c in schemas.columns(src.TABLE)
@@ -42,14 +41,15 @@ def _gate(suite: str, what: str) -> dg.AssetChecksDefinition:
                     description=f"Great Expectations suite expectations/respondents/{suite}.json on {what} "
                                 "Computed in DuckDB over every respondent. Critical failures block publication.")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        store = warehouse.get()
-        if src.SOURCE not in store.landed_sources():
+        with warehouse.get().reading() as reader:  # one connection for both reads, closed before validating
+            frame = gate_frame(suite, reader) if src.SOURCE in reader.landed_sources() else None
+        if frame is None:
             import pandas as pd  # with the gate, when it runs, not with the definitions
 
             outcome = quality.validate(suite, pd.DataFrame(), skipped_reason="source respondents absent: nothing "
                                                                              "landed")
         else:
-            outcome = quality.validate(suite, gate_frame(suite, store))
+            outcome = quality.validate(suite, frame)
         return gate_result(context, suite, outcome)
 
     return _check
