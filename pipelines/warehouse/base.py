@@ -65,6 +65,22 @@ class Reader(Protocol):
         """The sources with rows in raw.landing_files."""
 
 
+class OneShotReads:
+    """A warehouse's own read methods: each opens a connection through the engine's `reading()` for one read."""
+
+    def read_table(self, schema: str, table: str) -> pd.DataFrame:
+        with self.reading() as reader:
+            return reader.read_table(schema, table)
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.reading() as reader:
+            return reader.query(sql, params)
+
+    def landed_sources(self) -> set[str]:
+        with self.reading() as reader:
+            return reader.landed_sources()
+
+
 class Warehouse(Reader, Protocol):
     """Its read methods (`Reader`'s) each open a connection for one read; `reading` holds one for several."""
 

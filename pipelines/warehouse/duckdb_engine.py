@@ -32,7 +32,7 @@ from ..sources import schemas
 from ..sources.landing import LandedFile, SourceError
 from . import duckdb_respondents
 from .arrow_frame import frame_from_arrow
-from .base import MANIFEST_TABLE, Release, RespondentsLoad, describe, ident, quote
+from .base import MANIFEST_TABLE, OneShotReads, Release, RespondentsLoad, describe, ident, quote
 from .raw import RAW, ddl, engine_error, landing_files_frame, period_prefix, refuse_drift
 
 CURRENT_POINTER = "CURRENT"  # text file naming the current version, beside wellled.duckdb
@@ -84,7 +84,7 @@ class DuckDBReader:
         return {source for (source,) in self.con.execute(f"select distinct source from {RAW}.landing_files").fetchall()}
 
 
-class DuckDBWarehouse:
+class DuckDBWarehouse(OneShotReads):
     engine = "duckdb"
     dbt_target = "duckdb"
 
@@ -164,18 +164,6 @@ class DuckDBWarehouse:
     def reading(self) -> Iterator[DuckDBReader]:
         with connect(self.path, read_only=True) as con:
             yield DuckDBReader(con)
-
-    def read_table(self, schema: str, table: str) -> pd.DataFrame:
-        with self.reading() as reader:
-            return reader.read_table(schema, table)
-
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        with self.reading() as reader:
-            return reader.query(sql, params)
-
-    def landed_sources(self) -> set[str]:
-        with self.reading() as reader:
-            return reader.landed_sources()
 
     def _abandon(self, con: duckdb.DuckDBPyConnection, error: Exception) -> Exception:
         """Roll back after `error` (a commit that failed has nothing left to roll back) and return what to

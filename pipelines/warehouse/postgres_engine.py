@@ -28,6 +28,7 @@ from ..sources.landing import LandedFile
 from .base import (
     MANIFEST_TABLE,
     NotSupported,
+    OneShotReads,
     PublicationRefused,
     Release,
     RespondentsLoad,
@@ -70,12 +71,10 @@ class PostgresReader:
         return frame.infer_objects()
 
     def landed_sources(self) -> set[str]:
-        with self.con.cursor() as cur:
-            cur.execute(f"select distinct source from {RAW}.landing_files")
-            return {source for (source,) in cur.fetchall()}
+        return set(self.query(f"select distinct source from {RAW}.landing_files")["source"])
 
 
-class PostgresWarehouse:
+class PostgresWarehouse(OneShotReads):
     engine = "postgres"
     dbt_target = "postgres"
 
@@ -165,18 +164,6 @@ class PostgresWarehouse:
             yield PostgresReader(con)
         finally:
             con.close()
-
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        with self.reading() as reader:
-            return reader.query(sql, params)
-
-    def read_table(self, schema: str, table: str) -> pd.DataFrame:
-        with self.reading() as reader:
-            return reader.read_table(schema, table)
-
-    def landed_sources(self) -> set[str]:
-        with self.reading() as reader:
-            return reader.landed_sources()
 
     # The publication.
 

@@ -8,7 +8,6 @@ they read.
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -25,12 +24,9 @@ def _build_copy(sample_refresh, tmp_path: Path) -> Path:
     return build_copy
 
 
-def _dbt_test(build_copy: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_dbt("test", *args, build_db=build_copy, work=tmp_path)
-
-
 def test_every_dbt_unit_test_passes(sample_refresh, tmp_path):
-    result = _dbt_test(_build_copy(sample_refresh, tmp_path), tmp_path, "--select", "test_type:unit")
+    build_copy = _build_copy(sample_refresh, tmp_path)
+    result = run_dbt("test", "--select", "test_type:unit", build_db=build_copy, work=tmp_path)
     assert result.returncode == 0, result.stdout[-4000:]
 
     manifest = json.loads((settings.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
@@ -48,8 +44,8 @@ def test_column_rules_fails_naming_each_broken_rule(sample_refresh, tmp_path):
     with duckdb.connect(str(build_copy)) as con:
         con.execute("update marts.fct_wres_indicators set direction_of_good = null, value_unit = 'percent', "
                     "white_value = 101 where rowid = (select min(rowid) from marts.fct_wres_indicators)")
-    result = _dbt_test(build_copy, tmp_path, "--select", "fct_wres_indicators,test_name:column_rules",
-                       "--store-failures")
+    result = run_dbt("test", "--select", "fct_wres_indicators,test_name:column_rules", "--store-failures",
+                     build_db=build_copy, work=tmp_path)
     assert result.returncode == 1, result.stdout[-4000:]
     assert "Got 3 results" in result.stdout, result.stdout[-4000:]
     with duckdb.connect(str(build_copy), read_only=True) as con:
