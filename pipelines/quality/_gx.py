@@ -143,6 +143,26 @@ def _batch_definition(asset_name: str) -> Any:
         return asset.add_batch_definition_whole_dataframe("whole_frame")
 
 
+def release_validated_data() -> None:
+    """Drop what the validation context's pandas engine keeps once a validation is over: the batch's frame and
+    every metric it resolved, among them a full-length series per checked column.
+
+    GX keeps them for the engine's lifetime, which is the process's, and has no public way to clear them: over
+    a refresh that is every gate's data, several hundred MB held until the run ends. Call with LOCK held.
+    """
+    if "context" not in _STATE:
+        return
+    engine = _STATE["context"].data_sources.get(DATASOURCE).get_execution_engine()
+    try:
+        engine._metric_cache.clear()
+        engine.batch_manager.reset_batch_cache()
+        engine.batch_manager._batch_data_cache.clear()
+    except AttributeError as exc:
+        raise AttributeError("this Great Expectations no longer keeps an execution engine's metrics and batches "
+                             "where wellled clears them (pipelines/quality/_gx.py, release_validated_data): find "
+                             "where it keeps them before upgrading") from exc
+
+
 @functools.lru_cache(maxsize=4)
 def docs_context(results_dir: str, site_dir: str) -> Any:
     """A second ephemeral context whose validation results and Data Docs site live in folders (one per run

@@ -172,6 +172,7 @@ def validate(
         result = batch.validate(suite, result_format=QUICK_FORMAT, expectation_parameters=parameters)
         if not result.success:
             result = batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
+        _gx.release_validated_data()
     failed = [_failed(r, frame, spec) for r in result.results if not r.success]
     for r in result.results:
         _redact(r)

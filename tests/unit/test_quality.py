@@ -394,6 +394,19 @@ def test_good_frame_passes(tmp_path, name):
     assert "passed" in outcome.summary()
 
 
+def test_validation_leaves_no_data_in_the_gx_engine(tmp_path):
+    """GX's engine would keep each gate's frame and every metric it computed until the process ends: over a
+    refresh, hundreds of MB. A passing suite and a failing one (validated twice) both leave it empty."""
+    from pipelines.quality import _gx
+
+    rows = good_rows("raw_staff_survey_scores")
+    for data in (rows, [*rows, rows[0]]):
+        validate("raw_staff_survey_scores", frame(tmp_path, "raw_staff_survey_scores", data))
+        engine = _gx.context().data_sources.get(_gx.DATASOURCE).get_execution_engine()
+        assert not engine._metric_cache and not engine.batch_manager.batch_data_cache
+        assert not engine.batch_manager.batch_cache
+
+
 # ------------------------------------------------------------------ each defect fails with its severity
 
 def test_duplicate_key_is_critical(tmp_path):
