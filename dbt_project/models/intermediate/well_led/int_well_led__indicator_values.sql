@@ -257,7 +257,7 @@ combined as (
         period,
         indicator_code,
         max(source_table) as source_table,
-        {{ dbt.listagg('source_org_code', "'|'", 'order by source_org_code') }} as source_org_codes,
+        {{ sorted_join('source_org_code') }} as source_org_codes,
         max(source_as_at_date) as source_as_at_date,
         max(case when is_merger_history then 1 else 0 end) = 1 as is_merger_history,
         count(*) as source_rows,

@@ -172,8 +172,8 @@ counted as (
         count(*) as indicators_expected,
         {%- for category in categories %}
         sum(case when category = '{{ category }}' then 1 else 0 end) as {{ category }}_count,
-        {{ dbt.listagg("case when category = '" ~ category ~ "' then indicator_code end", "'|'",
-                       'order by indicator_code') }} as {{ category }}_indicator_codes,
+        {{ sorted_join("case when category = '" ~ category ~ "' then indicator_code end") }}
+            as {{ category }}_indicator_codes,
         {%- endfor %}
         sum(case when category in ('{{ verdicts | join("', '") }}') then 1 else 0 end) as tested_count,
         -- Summed as exact decimals: a float sum depends on the order rows arrive in, and the same landing must
@@ -184,9 +184,9 @@ counted as (
         sum(case when trend = 'deteriorated' then 1 else 0 end) as deteriorated_count,
         sum(case when trend in ('improved', 'deteriorated', 'no_significant_change') then 1 else 0 end)
             as trends_tested_count,
-        {{ dbt.listagg("case when trend = 'improved' then indicator_code end", "'|'", 'order by indicator_code') }}
+        {{ sorted_join("case when trend = 'improved' then indicator_code end") }}
             as improved_indicator_codes,
-        {{ dbt.listagg("case when trend = 'deteriorated' then indicator_code end", "'|'", 'order by indicator_code') }}
+        {{ sorted_join("case when trend = 'deteriorated' then indicator_code end") }}
             as deteriorated_indicator_codes
 
     from judged
