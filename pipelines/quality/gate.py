@@ -167,12 +167,14 @@ def validate(
     frame = _prepare(df)
     with _gx.LOCK:
         suite = _gx_suite(spec)
-        batch = _gx.batch_definition(name).get_batch(batch_parameters={"dataframe": frame})
         parameters = expectation_parameters(today)
-        result = batch.validate(suite, result_format=QUICK_FORMAT, expectation_parameters=parameters)
-        if not result.success:
-            result = batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
-        _gx.release_validated_data()
+        try:
+            batch = _gx.batch_definition(name).get_batch(batch_parameters={"dataframe": frame})
+            result = batch.validate(suite, result_format=QUICK_FORMAT, expectation_parameters=parameters)
+            if not result.success:
+                result = batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
+        finally:
+            _gx.release_validated_data()
     failed = [_failed(r, frame, spec) for r in result.results if not r.success]
     for r in result.results:
         _redact(r)
