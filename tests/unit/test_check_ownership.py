@@ -22,8 +22,8 @@ SAME_RULE = {
     "expect_column_values_to_not_be_null": {"not_null"},
     "expect_column_values_to_be_in_set": {"accepted_values"},
     "expect_column_values_to_be_between": {"accepted_range"},
-    "expect_column_values_to_be_unique": {"unique", "unique_combination_of_columns"},
-    "expect_compound_columns_to_be_unique": {"unique_combination_of_columns"},
+    "expect_column_values_to_be_unique": {"unique", "key"},
+    "expect_compound_columns_to_be_unique": {"key"},
 }
 
 
@@ -41,14 +41,15 @@ def generic_tests() -> tuple[tuple[str, str, frozenset[str], dict, str], ...]:
         model = (node.get("attached_node") or "").split(".")[-1]
         kwargs = meta.get("kwargs") or {}
         severity = str(config.get("severity") or "error")
-        if meta["name"] == "column_rules":  # one test per model, stating each single-column rule it lists
+        if meta["name"] == "column_rules":  # one test per model, stating each key and single-column rule it lists
+            found.extend((model, "key", frozenset(key), {}, severity) for key in kwargs.get("keys", []))
             found.extend((model, "not_null", frozenset([name]), {}, severity) for name in kwargs.get("not_null", []))
             found.extend((model, "accepted_values", frozenset([name]), {"values": values}, severity)
                          for name, values in (kwargs.get("accepted_values") or {}).items())
             found.extend((model, "accepted_range", frozenset([name]), bounds, severity)
                          for name, bounds in (kwargs.get("accepted_range") or {}).items())
             continue
-        columns = kwargs.get("combination_of_columns") or [kwargs.get("column_name") or node.get("column_name")]
+        columns = [kwargs.get("column_name") or node.get("column_name")]
         found.append((model, meta["name"], frozenset(columns), kwargs, severity))
     return tuple(found)
 
@@ -88,7 +89,7 @@ def test_the_rule_finds_a_repeat():
     assert duplicated_by("dim_organisation", {"type": "expect_column_values_to_not_be_null",
                                               "kwargs": {"column": "org_code"}}) == "not_null"
     assert duplicated_by("dim_organisation", {"type": "expect_column_values_to_be_unique",
-                                              "kwargs": {"column": "org_code"}}) == "unique_combination_of_columns"
+                                              "kwargs": {"column": "org_code"}}) == "key"
     conditional = {"column": "org_code", "row_condition": {"column": {"name": "in_ods"}, "operator": "==",
                                                            "parameter": True, "type": "comparison"}}
     assert duplicated_by("dim_organisation", {"type": "expect_column_values_to_not_be_null",

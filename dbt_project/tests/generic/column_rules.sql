@@ -1,12 +1,15 @@
 {#
-    A model's single-column rules in one test: the columns in not_null are never null, each column of
-    accepted_values ({column: [values]}) holds only those values, and each column of accepted_range
-    ({column: {min_value, max_value}}, inclusive, either bound optional) lies within its bounds. Nulls break only
-    not_null. One test per model rather than one per column and rule, because every dbt test is a node with its
-    own fixed cost in each refresh, and a model's rules are all checked in one scan.
-    Fails with one row per broken rule: the column, the rule, how many rows break it and one offending value.
+    A model's column rules in one test: each of keys (a list of column lists) identifies at most one row, the
+    columns in not_null are never null, each column of accepted_values ({column: [values]}) holds only those
+    values, and each column of accepted_range ({column: {min_value, max_value}}, inclusive, either bound
+    optional) lies within its bounds. Nulls break only not_null; in a key they group together, so a duplicated
+    key with a null part still fails. One test per model rather than one per column and rule, because every dbt
+    test is a node with its own fixed cost in each refresh: the single-column rules are checked in one scan, and
+    each key in one more.
+    Fails with one row per broken rule: the column(s), the rule, how many rows break it and one offending value
+    (for a key, one duplicated value, its parts joined by ", ").
 #}
-{% test column_rules(model, not_null=[], accepted_values={}, accepted_range={}) %}
+{% test column_rules(model, not_null=[], accepted_values={}, accepted_range={}, keys=[]) %}
     {%- set rules = [] -%}
     {%- for column in not_null -%}
         {%- do rules.append((column, "not_null", adapter.quote(column) ~ " is null")) -%}
@@ -28,8 +31,20 @@
             {%- do outside.append(adapter.quote(column) ~ " > " ~ bounds["max_value"]) -%}
         {%- endif -%}
         {%- do rules.append((column, "accepted_range", "(" ~ outside | join(" or ") ~ ")")) -%}
+    {%- endfor -%}
+    {%- set results = [] -%}
+    {%- for column, rule, breaks in rules -%}
+        {%- do results.append("select '" ~ column ~ "' as column_name, '" ~ rule ~ "' as rule, breaking_"
+                              ~ loop.index ~ " as failing_rows, example_" ~ loop.index ~ " as example_value "
+                              ~ "from checked where breaking_" ~ loop.index ~ " > 0") -%}
+    {%- endfor -%}
+    {%- for key in keys -%}
+        {%- do results.append("select '" ~ key | join(", ") ~ "' as column_name, 'unique_key' as rule, "
+                              ~ "failing_rows, example_value from key_" ~ loop.index ~ " where failing_rows > 0") -%}
     {%- endfor %}
-    with checked as (
+    with
+    {%- if rules %}
+    checked as (
         select
             {%- for column, rule, breaks in rules %}
             count(*) filter (where {{ breaks }}) as breaking_{{ loop.index }},
@@ -37,11 +52,22 @@
             {{- "," if not loop.last }}
             {%- endfor %}
         from {{ model }}
-    )
-    {% for column, rule, breaks in rules -%}
-    select '{{ column }}' as column_name, '{{ rule }}' as rule, breaking_{{ loop.index }} as failing_rows,
-           example_{{ loop.index }} as example_value
-    from checked where breaking_{{ loop.index }} > 0
-    {{ "union all" if not loop.last }}
-    {% endfor %}
+    ){{ "," if keys }}
+    {%- endif %}
+    {%- for key in keys %}
+    {%- set columns = [] -%}
+    {%- for column in key %}{% do columns.append(adapter.quote(column)) %}{% endfor %}
+    key_{{ loop.index }} as (
+        select cast(coalesce(sum(rows_sharing), 0) as bigint) as failing_rows, min(key_value) as example_value
+        from (
+            select count(*) as rows_sharing,
+                   concat_ws(', '{% for column in columns %}, coalesce(cast({{ column }} as varchar), 'null'){% endfor %})
+                       as key_value
+            from {{ model }}
+            group by {{ columns | join(", ") }}
+            having count(*) > 1
+        ) as duplicated
+    ){{ "," if not loop.last }}
+    {%- endfor %}
+    {{ results | join("\n    union all\n    ") }}
 {% endtest %}

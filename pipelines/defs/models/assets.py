@@ -118,8 +118,6 @@ def describe_test(test: Mapping[str, Any]) -> str:
         what = f"in {model}, " + "; ".join(_column_rules(kwargs)) + "."
     elif kind == "unique":
         what = f"{column} of {model} is unique: one row per value."
-    elif kind == "unique_combination_of_columns":
-        what = f"({', '.join(kwargs.get('combination_of_columns', []))}) is the key of {model}: one row per value."
     elif kind == "accepted_values":
         what = f"{column} of {model} is one of: {_values(kwargs.get('values', []))}."
     elif kind == "relationships":
@@ -139,7 +137,7 @@ def describe_test(test: Mapping[str, Any]) -> str:
 
 def _column_rules(kwargs: Mapping[str, Any]) -> list[str]:
     """The rules of a `column_rules` test (dbt_project/tests/generic/column_rules.sql), one phrase each."""
-    rules = []
+    rules = [f"one row per ({', '.join(key)})" for key in kwargs.get("keys") or []]
     if kwargs.get("not_null"):
         rules.append(f"{', '.join(f'`{name}`' for name in kwargs['not_null'])} never null")
     rules += [f"`{name}` one of: {_values(values)}" for name, values in (kwargs.get("accepted_values") or {}).items()]
