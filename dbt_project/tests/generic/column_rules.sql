@@ -31,16 +31,6 @@
             {%- do outside.append(adapter.quote(column) ~ " > " ~ bounds["max_value"]) -%}
         {%- endif -%}
         {%- do rules.append((column, "accepted_range", "(" ~ outside | join(" or ") ~ ")")) -%}
-    {%- endfor -%}
-    {%- set results = [] -%}
-    {%- for column, rule, breaks in rules -%}
-        {%- do results.append("select '" ~ column ~ "' as column_name, '" ~ rule ~ "' as rule, breaking_"
-                              ~ loop.index ~ " as failing_rows, example_" ~ loop.index ~ " as example_value "
-                              ~ "from checked where breaking_" ~ loop.index ~ " > 0") -%}
-    {%- endfor -%}
-    {%- for key in keys -%}
-        {%- do results.append("select '" ~ key | join(", ") ~ "' as column_name, 'unique_key' as rule, "
-                              ~ "failing_rows, example_value from key_" ~ loop.index ~ " where failing_rows > 0") -%}
     {%- endfor %}
     with
     {%- if rules %}
@@ -58,7 +48,7 @@
     {%- set columns = [] -%}
     {%- for column in key %}{% do columns.append(adapter.quote(column)) %}{% endfor %}
     key_{{ loop.index }} as (
-        select cast(coalesce(sum(rows_sharing), 0) as bigint) as failing_rows, min(key_value) as example_value
+        select cast(sum(rows_sharing) as bigint) as failing_rows, min(key_value) as example_value
         from (
             select count(*) as rows_sharing,
                    concat_ws(', '{% for column in columns %}, coalesce(cast({{ column }} as varchar), 'null'){% endfor %})
@@ -69,5 +59,15 @@
         ) as duplicated
     ){{ "," if not loop.last }}
     {%- endfor %}
-    {{ results | join("\n    union all\n    ") }}
+    {% for column, rule, breaks in rules -%}
+    select '{{ column }}' as column_name, '{{ rule }}' as rule, breaking_{{ loop.index }} as failing_rows,
+           example_{{ loop.index }} as example_value
+    from checked where breaking_{{ loop.index }} > 0
+    {{ "union all" if not loop.last or keys }}
+    {% endfor -%}
+    {% for key in keys -%}
+    select '{{ key | join(", ") }}' as column_name, 'unique_key' as rule, failing_rows, example_value
+    from key_{{ loop.index }} where failing_rows > 0
+    {{ "union all" if not loop.last }}
+    {% endfor %}
 {% endtest %}
