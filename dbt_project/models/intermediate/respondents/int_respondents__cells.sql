@@ -31,42 +31,59 @@ with
 
 respondents as (
 
-    select * from {{ ref('int_respondents__respondent_scores') }}
-
-),
-
-directorate_orgs as (
-
-    select survey_year, org_code
-    from respondents
-    group by survey_year, org_code
-    having count(directorate) > 0
-
-),
-
-wide as materialized (
-
-    {%- for breakdown in breakdowns %}
     select
-        r.survey_year,
-        r.org_code,
-        '{{ breakdown }}' as breakdown,
-        {% if breakdown == 'all' %}'all'{% else %}coalesce(r.{{ breakdown }}, 'not_stated'){% endif %} as breakdown_group,
+        *,
+        {%- for breakdown in breakdowns[1:] %}
+        coalesce({{ breakdown }}, 'not_stated') as group_{{ breakdown }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ ref('int_respondents__respondent_scores') }}
+
+),
+
+{#- One scan for every breakdown (grouping sets), so the respondents' scores are computed once and never
+    stored: the breakdown of a row is its one grouped column, none for 'all'. #}
+grouped as materialized (
+
+    select
+        survey_year,
+        org_code,
+        case
+            {%- for breakdown in breakdowns[1:] %}
+            when grouping(group_{{ breakdown }}) = 0 then '{{ breakdown }}'
+            {%- endfor %}
+            else 'all'
+        end as breakdown,
+        coalesce({% for breakdown in breakdowns[1:] %}group_{{ breakdown }}, {% endfor %}'all') as breakdown_group,
+        count(directorate) as directorates_recorded,
         {%- for m in measures %}
-        sum(r.weight * r.s_{{ m | lower }}) as ws_{{ m | lower }},
-        sum(case when r.s_{{ m | lower }} is not null then r.weight end) as wt_{{ m | lower }},
-        count(r.s_{{ m | lower }}) as n_{{ m | lower }},
+        sum(weight * s_{{ m | lower }}) as ws_{{ m | lower }},
+        sum(case when s_{{ m | lower }} is not null then weight end) as wt_{{ m | lower }},
+        count(s_{{ m | lower }}) as n_{{ m | lower }},
         {%- endfor %}
         {%- for parent, children in parents.items() | sort %}
-        sum(case when {% for c in children %}r.s_{{ c | lower }} is not null{% if not loop.last %} or {% endif %}{% endfor %} then 1 else 0 end) as n_{{ parent | lower }}{% if not loop.last %},{% endif %}
+        sum(case when {% for c in children %}s_{{ c | lower }} is not null{% if not loop.last %} or {% endif %}{% endfor %} then 1 else 0 end) as n_{{ parent | lower }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from respondents as r
-    {%- if breakdown == 'directorate' %}
-    inner join directorate_orgs as d on d.survey_year = r.survey_year and d.org_code = r.org_code
-    {%- endif %}
-    group by r.survey_year, r.org_code{% if breakdown != 'all' %}, coalesce(r.{{ breakdown }}, 'not_stated'){% endif %}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    from respondents
+    group by grouping sets (
+        (survey_year, org_code),
+        {%- for breakdown in breakdowns[1:] %}
+        (survey_year, org_code, group_{{ breakdown }}){% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
+
+),
+
+{#- Directorate groups only for organisations that record directorates. #}
+wide as materialized (
+
+    select g.*
+    from grouped as g
+    where g.breakdown <> 'directorate'
+        or exists (
+            select 1 from grouped as a
+            where a.breakdown = 'all' and a.survey_year = g.survey_year and a.org_code = g.org_code
+                and a.directorates_recorded > 0
+        )
 
 ),
 

@@ -1,4 +1,4 @@
-{{ config(materialized="table") }}
+{{ config(materialized="view") }}
 -- depends_on: {{ ref('staff_survey_score_items') }}
 -- depends_on: {{ ref('staff_survey_question_crosswalk') }}
 -- depends_on: {{ ref('staff_survey_response_scales') }}
