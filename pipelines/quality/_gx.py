@@ -34,6 +34,8 @@ PRIVATE_APIS = {
                                    "stores a validation result and renders its Data Docs page"),
     "DefaultJinjaView": ("great_expectations.render.view.view",
                          "gets a template cache shared by every Data Docs build of the process"),
+    "HASH_THRESHOLD": ("great_expectations.execution_engine.pandas_execution_engine",
+                       "is set to 0, so GX does not hash every validated frame for a Data Docs marker"),
 }
 
 
@@ -63,6 +65,7 @@ def initialise() -> SimpleNamespace:
                 **{name: private(name) for name in PRIVATE_APIS})
             _register_custom_expectations()
             _share_compiled_templates(modules.DefaultJinjaView)
+            _skip_frame_fingerprint()
             _STATE["context"] = _validation_context(modules)
             _STATE["gx"] = modules
         return _STATE["gx"]
@@ -96,6 +99,18 @@ def _share_compiled_templates(view_class: Any) -> None:
         self.env.bytecode_cache = cache
 
     view_class.__init__ = __init__
+
+
+def _skip_frame_fingerprint() -> None:
+    """Stop GX hashing each validated frame.
+
+    GX hashes a frame under HASH_THRESHOLD bytes whenever it builds a batch of it, and a validation builds the
+    batch twice. The hash only becomes a "batch marker" on the Data Docs page (the frame is never kept, so
+    it identifies nothing a reader can find); the batch's id does not use it. A threshold of 0 hashes none.
+    """
+    module, _ = PRIVATE_APIS["HASH_THRESHOLD"]
+    private("HASH_THRESHOLD")  # a GX without it fails here, naming what it was for
+    importlib.import_module(module).HASH_THRESHOLD = 0
 
 
 def context() -> Any:

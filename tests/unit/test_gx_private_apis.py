@@ -9,7 +9,8 @@ from pipelines.quality import _gx
 
 @pytest.mark.parametrize("name", sorted(_gx.PRIVATE_APIS))
 def test_private_gx_api_is_still_there(name):
-    assert _gx.private(name).__name__ == name
+    value = _gx.private(name)
+    assert getattr(value, "__name__", name) == name  # a class, or a module setting such as HASH_THRESHOLD
 
 
 def test_a_missing_private_api_fails_loudly(monkeypatch):

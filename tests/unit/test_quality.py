@@ -407,6 +407,18 @@ def test_validation_leaves_no_data_in_the_gx_engine(tmp_path):
         assert not engine.batch_manager.batch_cache
 
 
+def test_validated_frames_are_not_hashed_and_a_second_frame_is_still_validated(tmp_path):
+    """GX would hash each frame (twice per validation) for a Data Docs marker; wellled turns that off. The
+    batch's identity never depended on the hash: a bad frame after a good one, same suite, still fails."""
+    rows = good_rows("raw_staff_survey_scores")
+    good = validate("raw_staff_survey_scores", frame(tmp_path, "raw_staff_survey_scores", rows))
+    bad = validate("raw_staff_survey_scores", frame(tmp_path, "raw_staff_survey_scores", [*rows, rows[0]]))
+    assert (good.status, bad.status) == ("passed", "failed")
+    for outcome in (good, bad):
+        markers = outcome.gx_result.meta["batch_markers"]
+        assert "ge_load_time" in markers and "pandas_data_fingerprint" not in markers
+
+
 # ------------------------------------------------------------------ each defect fails with its severity
 
 def test_duplicate_key_is_critical(tmp_path):
