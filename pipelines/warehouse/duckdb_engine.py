@@ -203,6 +203,7 @@ class DuckDBWarehouse(OneShotReads):
                 "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
                 "order by table_name").fetchall()]
             counts = {}
+            con.execute("begin")  # one commit for the hundreds of statements below, not one each
             for table in tables:
                 con.execute(f'create table main.{ident(table)} as select * from build.marts.{ident(table)}')
                 _copy_comments(con, table)
@@ -215,6 +216,7 @@ class DuckDBWarehouse(OneShotReads):
                                        ).fetchall()
             for statement in release.text_rewrites("main", text_columns):
                 con.execute(statement)
+            con.execute("commit")
             con.execute("detach build")
             parquet = parquet_dir(self.published, release.version)
             parquet.mkdir(exist_ok=True)
