@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import threading
 from types import SimpleNamespace
 from typing import Any
@@ -36,6 +37,8 @@ PRIVATE_APIS = {
                          "gets a template cache shared by every Data Docs build of the process"),
     "HASH_THRESHOLD": ("great_expectations.execution_engine.pandas_execution_engine",
                        "is set to 0, so GX does not hash every validated frame for a Data Docs marker"),
+    "PandasExecutionEngine": ("great_expectations.execution_engine.pandas_execution_engine",
+                              "filters a frame by each row condition once per validation, not once per metric"),
 }
 
 
@@ -66,6 +69,7 @@ def initialise() -> SimpleNamespace:
             _register_custom_expectations()
             _share_compiled_templates(modules.DefaultJinjaView)
             _skip_frame_fingerprint()
+            _filter_rows_once(modules.PandasExecutionEngine)
             _STATE["context"] = _validation_context(modules)
             _STATE["gx"] = modules
         return _STATE["gx"]
@@ -111,6 +115,34 @@ def _skip_frame_fingerprint() -> None:
     module, _ = PRIVATE_APIS["HASH_THRESHOLD"]
     private("HASH_THRESHOLD")  # a GX without it fails here, naming what it was for
     importlib.import_module(module).HASH_THRESHOLD = 0
+
+
+def _filter_rows_once(engine_class: Any) -> None:
+    """Filter a validated frame by a given row condition once per validation.
+
+    GX's pandas engine filters the whole frame, every column, again for each metric of a row-conditioned
+    expectation (an expectation resolves three or four), and again for each expectation sharing the condition:
+    a full copy of a wide frame each time. The filter is a pure function of the frame and the condition, so
+    its result is kept, with the frame it came from (so the frame's id cannot be reused while it is a key),
+    until `release_validated_data` ends the validation.
+    """
+    method = "_apply_row_condition_filter"
+    if not callable(getattr(engine_class, method, None)):
+        raise ImportError(f"this Great Expectations' PandasExecutionEngine has no {method}, which wellled "
+                          "memoises (pipelines/quality/_gx.py, _filter_rows_once): find its replacement before "
+                          "upgrading")
+    filter_rows = getattr(engine_class, method)
+    filtered = _STATE.setdefault("filtered", {})
+
+    def filter_rows_once(self: Any, data: Any, row_condition: Any, domain_kwargs: dict) -> Any:
+        condition = (json.dumps(row_condition, sort_keys=True, default=str) if isinstance(row_condition, dict)
+                     else repr(row_condition))
+        key = (id(data), condition, domain_kwargs.get("condition_parser"))
+        if key not in filtered:
+            filtered[key] = (data, filter_rows(self, data, row_condition, domain_kwargs))
+        return filtered[key][1]
+
+    setattr(engine_class, method, filter_rows_once)
 
 
 def context() -> Any:
@@ -159,12 +191,14 @@ def _batch_definition(asset_name: str) -> Any:
 
 
 def release_validated_data() -> None:
-    """Drop what the validation context's pandas engine keeps once a validation is over: the batch's frame and
-    every metric it resolved, among them a full-length series per checked column.
+    """Drop what the validation context's pandas engine keeps once a validation is over: the batch's frame,
+    every metric it resolved, among them a full-length series per checked column, and the frame's filtered
+    copies (`_filter_rows_once`).
 
     GX keeps them for the engine's lifetime, which is the process's, and has no public way to clear them: over
     a refresh that is every gate's data, several hundred MB held until the run ends. Call with LOCK held.
     """
+    _STATE.get("filtered", {}).clear()
     if "context" not in _STATE:
         return
     engine = _STATE["context"].data_sources.get(DATASOURCE).get_execution_engine()

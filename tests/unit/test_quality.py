@@ -396,7 +396,8 @@ def test_good_frame_passes(tmp_path, name):
 
 def test_validation_leaves_no_data_in_the_gx_engine(tmp_path):
     """GX's engine would keep each gate's frame and every metric it computed until the process ends: over a
-    refresh, hundreds of MB. A passing suite and a failing one (validated twice) both leave it empty."""
+    refresh, hundreds of MB. A passing suite and a failing one (validated twice) both leave it empty, and no
+    filtered copy of the frame is kept either."""
     from pipelines.quality import _gx
 
     rows = good_rows("raw_staff_survey_scores")
@@ -405,6 +406,7 @@ def test_validation_leaves_no_data_in_the_gx_engine(tmp_path):
         engine = _gx.context().data_sources.get(_gx.DATASOURCE).get_execution_engine()
         assert not engine._metric_cache and not engine.batch_manager.batch_data_cache
         assert not engine.batch_manager.batch_cache
+        assert not _gx._STATE["filtered"]  # the frame's copies filtered by row condition
 
 
 def test_validated_frames_are_not_hashed_and_a_second_frame_is_still_validated(tmp_path):
