@@ -12,10 +12,15 @@ before touching a GX module, so every GX import happens once, in one thread, in 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import importlib.abc
+import importlib.util
 import json
+import sys
 import threading
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,6 +28,8 @@ from typing import Any
 LOCK = threading.RLock()
 
 DATASOURCE = "wellled"
+# Imported by GX for expectations and renderers wellled does not use: loaded only if something uses them.
+UNUSED_DEPENDENCIES = ("scipy", "altair")
 _STATE: dict[str, Any] = {}
 
 # GX internals used on purpose, because GX has no public API for them: name -> (module, why).
@@ -57,10 +64,14 @@ def initialise() -> SimpleNamespace:
     context, once per process; returns the modules. Safe from any thread: the work happens under LOCK."""
     with LOCK:
         if "gx" not in _STATE:
-            import great_expectations as gx
-            from great_expectations.core import RunIdentifier
-            from great_expectations.data_context import set_context
-            from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
+            with _deferred(UNUSED_DEPENDENCIES):
+                import great_expectations as gx
+                from great_expectations.core import RunIdentifier
+                from great_expectations.data_context import set_context
+                from great_expectations.data_context.types.base import (
+                    DataContextConfig,
+                    InMemoryStoreBackendDefaults,
+                )
 
             modules = SimpleNamespace(
                 gx=gx, RunIdentifier=RunIdentifier, set_context=set_context, DataContextConfig=DataContextConfig,
@@ -73,6 +84,41 @@ def initialise() -> SimpleNamespace:
             _STATE["context"] = _validation_context(modules)
             _STATE["gx"] = modules
         return _STATE["gx"]
+
+
+@contextlib.contextmanager
+def _deferred(packages: tuple[str, ...]) -> Iterator[None]:
+    """Within the block, a first import of one of `packages` (or of a module in them) makes a module that is
+    loaded only when something reads from it (`importlib.util.LazyLoader`).
+
+    GX imports every expectation it ships when it is imported, and a few of them (the distribution tests) import
+    SciPy's statistics, and its renderers Altair: about half of GX's import time, for code the gates never run.
+    Deferred, they cost nothing unless used, and load in full, as usual, the first time they are.
+    """
+    finder = _DeferringFinder(packages)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+class _DeferringFinder(importlib.abc.MetaPathFinder):
+    def __init__(self, packages: tuple[str, ...]) -> None:
+        self.packages = packages
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name.partition(".")[0] not in self.packages:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = importlib.util.LazyLoader(spec.loader)
+                return spec
+        return None
 
 
 def _share_compiled_templates(view_class: Any) -> None:

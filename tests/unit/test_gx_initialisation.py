@@ -53,3 +53,28 @@ def test_every_gx_import_happens_under_the_lock_on_the_gates_thread(tmp_path):
     assert "gx-warm-up" not in facts["threads"]  # no warm-up thread racing the gate
     assert facts["statuses"][0] == "skipped" and facts["statuses"][1] in ("passed", "failed")
     assert (tmp_path / "docs" / "index.html").exists()
+
+
+DEFERRED = r"""
+import importlib.util, json, sys
+import pandas as pd
+from pipelines import quality
+
+failing = quality.validate("raw_ods_trusts", pd.DataFrame({"org_code": ["RAA", "RAA"], "org_name": ["A", None]}))
+quality.build_data_docs([failing], sys.argv[1])  # the failing expectations' pages are rendered too
+loaded = {name: type(sys.modules[name]).__name__ != "_LazyModule" for name in ("scipy.stats", "altair")}
+from scipy import stats
+print(json.dumps({"status": failing.status, "loaded": loaded, "cdf": float(stats.norm.cdf(0.0))}))
+"""
+
+
+def test_gx_dependencies_the_gates_never_use_are_loaded_only_when_used(tmp_path):
+    """GX imports SciPy and Altair for expectations and renderers the gates do not use: they are deferred, not
+    loaded by a gate or its Data Docs, and still load in full the first time something uses them."""
+    done = subprocess.run([sys.executable, "-c", DEFERRED, str(tmp_path / "docs")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert facts["status"] == "failed"
+    assert facts["loaded"] == {"scipy.stats": False, "altair": False}
+    assert facts["cdf"] == 0.5
