@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import socket
 import sys
@@ -30,6 +31,30 @@ import time
 from pathlib import Path
 
 from . import settings
+
+_OWN_PROCESS = False  # set by `console`: `main` may also run inside another program, such as the tests
+
+
+def console() -> None:
+    """The `wellled` command (pyproject.toml's [project.scripts]): `main`, in a process of its own."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+    sys.exit(main())
+
+
+def _freeze_loaded_definitions() -> None:
+    """Leave every object alive once the definitions are loaded (Dagster's, dbt's and the project's modules,
+    classes and definitions, alive until the process exits) out of all later garbage collections.
+
+    Each full collection, and the last one at exit, walks every object it tracks. Frozen (`gc.freeze`), these
+    are skipped: a respondent-level refresh spent about 0.7 s in full collections and 1.1 s in the last one,
+    and with them frozen 0.4 s and 0.6 s. A collection first leaves no garbage to be frozen with them (`wellled
+    demo` has written the sample files by then). Only in the command's own process: a program that calls
+    `main`, such as the tests, keeps its collector as it is.
+    """
+    if _OWN_PROCESS:
+        gc.collect()
+        gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +174,7 @@ def refresh(job: str = "national_refresh") -> int:
     from .event_log import open_instance
     from .summary import print_summary
 
+    _freeze_loaded_definitions()
     what = "Respondent-level refresh" if job == "respondent_refresh" else "National refresh"
     print(f"{what} of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
     started = time.monotonic()
@@ -198,6 +224,7 @@ def ingest_periods(source: str, periods: list[str], *, publish: bool = False) ->
     from .sources.landing import SourceError
     from .summary import print_summary
 
+    _freeze_loaded_definitions()
     started = time.monotonic()
     try:
         landed = parts.landed_periods(settings.landing_dir())
@@ -300,4 +327,4 @@ def _publications(args: argparse.Namespace, publish) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
