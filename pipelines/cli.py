@@ -46,11 +46,11 @@ def _freeze_loaded_definitions() -> None:
     """Leave every object alive once the definitions are loaded (Dagster's, dbt's and the project's modules,
     classes and definitions, alive until the process exits) out of all later garbage collections.
 
-    Each full collection, and the last one at exit, walks every object it tracks. Frozen (`gc.freeze`), these
-    are skipped: a respondent-level refresh spent about 0.7 s in full collections and 1.1 s in the last one,
-    and with them frozen 0.4 s and 0.6 s. A collection first leaves no garbage to be frozen with them (`wellled
-    demo` has written the sample files by then). Only in the command's own process: a program that calls
-    `main`, such as the tests, keeps its collector as it is.
+    Each full collection, and the last one at exit, walks every object it tracks, and these are most of them
+    until a run's own data builds up: frozen (`gc.freeze`), they are skipped, which takes a second or more off a
+    refresh (bench/RESULTS.md). A collection first leaves no garbage to be frozen with them (`wellled demo`
+    has written the sample files by then). Only in the command's own process: a program that calls `main`, such
+    as the tests, keeps its collector as it is.
     """
     if _OWN_PROCESS:
         gc.collect()

@@ -178,6 +178,7 @@ def _filter_rows_once(engine_class: Any) -> None:
                           "memoises (pipelines/quality/_gx.py, _filter_rows_once): find its replacement before "
                           "upgrading")
     filter_rows = getattr(engine_class, method)
+    filter_rows = getattr(filter_rows, "__wrapped__", filter_rows)  # GX's own, even if initialised again
     filtered = _STATE.setdefault("filtered", {})
 
     def filter_rows_once(self: Any, data: Any, row_condition: Any, domain_kwargs: dict) -> Any:
@@ -188,6 +189,7 @@ def _filter_rows_once(engine_class: Any) -> None:
             filtered[key] = (data, filter_rows(self, data, row_condition, domain_kwargs))
         return filtered[key][1]
 
+    filter_rows_once.__wrapped__ = filter_rows
     setattr(engine_class, method, filter_rows_once)
 
 
