@@ -170,6 +170,7 @@ def refresh(job: str = "national_refresh") -> int:
     instance, then print a summary."""
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
     settings.ensure_dagster_home()
+    from . import dbt_warm
     from .definitions import defs
     from .event_log import open_instance
     from .summary import print_summary
@@ -178,7 +179,8 @@ def refresh(job: str = "national_refresh") -> int:
     what = "Respondent-level refresh" if job == "respondent_refresh" else "National refresh"
     print(f"{what} of {settings.landing_dir()} into {settings.warehouse_dir()}", file=sys.stderr)
     started = time.monotonic()
-    with open_instance() as instance:
+    # Every refresh job builds with dbt: dbt imports beside the steps before it.
+    with dbt_warm.prestarted(settings.DBT_PYTHON), open_instance() as instance:
         _release_dead_runs(instance)
         result = execute(defs.resolve_job_def(job), instance,
                          tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), **NO_RETRY})

@@ -18,6 +18,10 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 # dbt from its own environment inside the pipeline's (`make install`; never another one on PATH): the pipeline's
 # processes never import dbt-core, the largest part of a definitions load otherwise.
 DBT_EXECUTABLE = str(Path(sys.prefix) / "dbt" / "bin" / "dbt")
+# The dbt build step's command: dbt, run by a dbt process the refresh started early when one waits
+# (pipelines/dbt_warm.py), else by itself.
+DBT_BUILD_EXECUTABLE = str(Path(sys.prefix) / "dbt" / "bin" / "wellled-dbt")
+DBT_PYTHON = Path(sys.prefix) / "dbt" / "bin" / "python"
 
 # The published-level sources, parsed in Python (pipelines/sources/ingest.py), in the order listed everywhere.
 SOURCES = ("ods", "staff_survey", "wres", "board", "sickness_absence", "cqc_ratings", "fft")
@@ -55,8 +59,9 @@ ENVIRONMENT = (
                                          "settings must never steer a test refresh)"),
 )
 
-# Set by wellled itself for dbt's profile (dbt_project/profiles.yml), never by users.
-DBT_ENVIRONMENT = ("WELLLED_DBT_TARGET", "WELLLED_BUILD_DB", "WELLLED_PG_")
+# Set by wellled itself for dbt, never by users: for its profile (dbt_project/profiles.yml), and for the build
+# step's command, the dbt process waiting for it (pipelines/dbt_warm.py).
+DBT_ENVIRONMENT = ("WELLLED_DBT_TARGET", "WELLLED_BUILD_DB", "WELLLED_PG_", "WELLLED_DBT_WAITING")
 
 ENV_FILE = ".env"
 

@@ -246,4 +246,4 @@ class WellledDbtCliResource(DbtCliResource):
         return None
 
 
-dbt_resource = WellledDbtCliResource(project_dir=dbt_project, dbt_executable=settings.DBT_EXECUTABLE)
+dbt_resource = WellledDbtCliResource(project_dir=dbt_project, dbt_executable=settings.DBT_BUILD_EXECUTABLE)
