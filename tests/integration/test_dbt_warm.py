@@ -23,13 +23,18 @@ def dbt(command: str, args: list[str], tmp_path: Path) -> subprocess.CompletedPr
 
 
 # `ls` reads the project in its folder and the profile with the environment's build file; a wrong command fails
-# with click's usage error and status 2.
+# with click's usage error and status 2. dbt writes its target and logs under the test's folder, never in the
+# install (other tests check that nothing writes there).
 LIST = ["ls", "--select", "stg_ods__trusts", "--resource-type", "model", "--output", "path", "--quiet",
-        "--profiles-dir", ".", "--target-path", "{target}"]
+        "--profiles-dir", "."]
+
+
+def _outside_the_install(tmp_path: Path, name: str) -> list[str]:
+    return ["--target-path", str(tmp_path / name / "target"), "--log-path", str(tmp_path / name / "logs")]
 
 
 def _list(tmp_path: Path, name: str) -> list[str]:
-    return [a.replace("{target}", str(tmp_path / name)) for a in LIST]
+    return [*LIST, *_outside_the_install(tmp_path, name)]
 
 
 def test_the_waiting_dbt_process_runs_the_command_as_dbt_would(tmp_path):
@@ -66,13 +71,13 @@ def test_an_unused_waiting_process_is_stopped_with_its_socket():
 def test_stopping_the_command_stops_dbt_in_the_waiting_process(tmp_path, stop):
     """dagster-dbt cancels a step by interrupting its dbt command, then killing it: either stops dbt."""
     slow = ["show", "--inline", "select count(*) from range(100000000000)", "--profiles-dir", ".",
-            "--target-path", str(tmp_path / "target")]
+            *_outside_the_install(tmp_path, "slow")]
     with dbt_warm.prestarted(settings.DBT_PYTHON) as waiting:
         env = {**os.environ, "WELLLED_BUILD_DB": str(tmp_path / "build.duckdb")}
         command = subprocess.Popen([COMMAND, *slow], cwd=settings.DBT_PROJECT_DIR, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        while not (tmp_path / "target").exists() and time.monotonic() < deadline:  # dbt has started the query
+        while not (tmp_path / "slow" / "target").exists() and time.monotonic() < deadline:  # dbt has started
             time.sleep(0.1)
         time.sleep(1)
         assert waiting.poll() is None and command.poll() is None
