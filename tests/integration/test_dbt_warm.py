@@ -75,18 +75,19 @@ def test_an_unused_waiting_process_is_stopped_with_its_socket():
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["interrupted", "killed"])
 def test_stopping_the_command_stops_dbt_in_the_waiting_process(tmp_path, stop):
     """dagster-dbt cancels a step by interrupting its dbt command, then killing it: either stops dbt."""
-    slow = ["show", "--inline", "select count(*) from range(100000000000)", "--profiles-dir", ".",
-            *_outside_the_install(tmp_path, "slow")]
+    # A query that never ends: every row is evaluated (no shortcut from the range's size), for hours.
+    endless = ["show", "--inline", "select count(*) from range(100000000000000) where random() < 2",
+               "--profiles-dir", ".", *_outside_the_install(tmp_path, "slow")]
     with dbt_warm.prestarted(settings.DBT_PYTHON) as waiting:
         env = {**os.environ, "WELLLED_BUILD_DB": str(tmp_path / "wellled.duckdb")}
-        command = subprocess.Popen([COMMAND, *slow], cwd=settings.DBT_PROJECT_DIR, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        log, deadline = tmp_path / "slow" / "logs" / "dbt.log", time.monotonic() + 120
+        command = subprocess.Popen([COMMAND, *endless], cwd=settings.DBT_PROJECT_DIR, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        log, deadline = tmp_path / "slow" / "logs" / "dbt.log", time.monotonic() + 60
         while time.monotonic() < deadline and "Concurrency" not in (log.read_text() if log.exists() else ""):
-            time.sleep(0.1)  # until dbt, in the waiting process, starts the query
+            time.sleep(0.1)  # until dbt, in the waiting process, starts the query (its log may lag)
         time.sleep(1)
-        assert waiting.poll() is None and command.poll() is None
+        assert waiting.poll() is None and command.poll() is None, command.communicate(timeout=60)[0][-3000:]
         command.send_signal(stop)
-        waiting.wait(timeout=30)  # not the hour the query would take
-        command.wait(timeout=30)
+        waiting.wait(timeout=60)  # not the hours the query would take
+        command.wait(timeout=60)
     assert stop == signal.SIGKILL or command.returncode != 0
